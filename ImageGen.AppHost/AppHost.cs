@@ -1,0 +1,18 @@
+using ImageGen.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// One data folder for both processes: the SQLite file, images and exports.
+var dataDir = builder.AddParameter("data-dir", builder.ResolveDataDirectory());
+
+var worker = builder.AddProject<Projects.ImageGen_Worker>("worker")
+    .WithEnvironment("ImageGen__DataDir", dataDir)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.ImageGen_Web>("web")
+    .WithEnvironment("ImageGen__DataDir", dataDir)
+    .WithReference(worker)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

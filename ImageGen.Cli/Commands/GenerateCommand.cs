@@ -1,0 +1,72 @@
+using System.CommandLine;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Imaging;
+
+namespace ImageGen.Cli.Commands;
+
+/// <summary><c>imagegen generate</c>: the contract the worker depends on (PRODUCT.md §3). Keep it stable.</summary>
+public static class GenerateCommand
+{
+    public static Command Create(ModelRegistry registry, TextWriter stdout, TextWriter stderr)
+    {
+        var prompt = new Option<string?>("--prompt") { Description = "The prompt text." };
+        var promptFile = new Option<FileInfo?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file." };
+        var model = new Option<string>("--model") { Description = "Model id, provider/model.", DefaultValueFactory = _ => ModelRegistry.DefaultModelId };
+        var count = new Option<int>("--count") { Description = $"Number of images, 1–{GenerateRequest.MaxCount}.", DefaultValueFactory = _ => 1 };
+        var size = new Option<string?>("--size") { Description = "WIDTHxHEIGHT in pixels (16–4096 a side). Default 1024x1024." };
+        var aspectRatio = new Option<string?>("--aspect-ratio") { Description = "W:H, e.g. 16:9. Alone, gives a 1024 px long side." };
+        var format = new Option<string>("--format") { Description = "png, jpeg or webp.", DefaultValueFactory = _ => ImageFormats.Png };
+        format.AcceptOnlyFromAmong([.. ImageFormats.All, "jpg"]);
+        var seed = new Option<long?>("--seed") { Description = "Seed of the first image; image i uses seed+i. Random when omitted." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the images and imagegen.json to.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print the manifest (or an error) as JSON on stdout." };
+
+        var command = new Command("generate", "Generate images from a prompt.")
+        {
+            prompt, promptFile, model, count, size, aspectRatio, format, seed, output, json,
+        };
+        command.Validators.Add(result =>
+        {
+            var hasPrompt = result.GetResult(prompt) is not null;
+            var hasFile = result.GetResult(promptFile) is not null;
+            if (hasPrompt == hasFile)
+            {
+                result.AddError("Give exactly one of --prompt or --prompt-file.");
+            }
+        });
+
+        command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(parse.GetValue(json), stdout, stderr, async () =>
+        {
+            var text = parse.GetValue(promptFile) is { } file ? await ReadPromptFileAsync(file, cancellationToken) : parse.GetValue(prompt)!;
+            var request = new GenerateRequest(
+                text,
+                parse.GetValue(model)!,
+                parse.GetValue(count),
+                ImageSize.Resolve(parse.GetValue(size), parse.GetValue(aspectRatio)),
+                ImageFormats.Parse(parse.GetValue(format))!,
+                parse.GetValue(seed));
+            await stderr.WriteLineAsync($"imagegen: generating {request.Count} image(s) with {request.Model} at {request.Size} {request.Format}");
+            var manifest = await new ImageGenerator(registry).GenerateAsync(request, parse.GetValue(output)!.FullName, cancellationToken);
+            foreach (var image in manifest.Images)
+            {
+                await stderr.WriteLineAsync($"imagegen: wrote {image.Path} ({image.Bytes} bytes, seed {image.Seed})");
+            }
+            await stdout.WriteLineAsync(parse.GetValue(json)
+                ? manifest.ToJson()
+                : string.Join(Environment.NewLine, manifest.Images.Select(i => i.Path)));
+        }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<string> ReadPromptFileAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(file.FullName, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ImageGenException.Usage($"Cannot read --prompt-file '{file.FullName}': {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace ImageGen.Core.Generation;
+
+/// <summary>
+/// What <c>imagegen generate --json</c> prints on stdout and writes as the run folder's sidecar
+/// (<see cref="SidecarFileName"/>). The worker reads it; keep the shape stable.
+/// </summary>
+public sealed record GenerateManifest
+{
+    public const string SidecarFileName = "imagegen.json";
+
+    public required string Model { get; init; }
+    public required string Prompt { get; init; }
+    public required GenerateSettings Settings { get; init; }
+    public required IReadOnlyList<ManifestImage> Images { get; init; }
+    public string Generator { get; init; } = $"imagegen {typeof(GenerateManifest).Assembly.GetName().Version?.ToString(3)}";
+
+    public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, indented ? Json.Indented : Json.Options);
+
+    public static GenerateManifest FromJson(string json) =>
+        JsonSerializer.Deserialize<GenerateManifest>(json, Json.Options)
+        ?? throw new JsonException("The manifest is empty.");
+}
+
+public sealed record GenerateSettings(int Width, int Height, string AspectRatio, string Format, int Count, long Seed);
+
+public sealed record ManifestImage(string Path, int Width, int Height, string Format, long Bytes, long Seed);
+
+/// <summary>What the CLI prints on stdout with <c>--json</c> when it fails, so the worker gets its words and retry hint.</summary>
+public sealed record CliError(string Kind, string Message, double? RetryAfterSeconds = null)
+{
+    public string ToJson() => JsonSerializer.Serialize(new { error = this }, Json.Options);
+
+    public static CliError? TryParse(string stdout)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(stdout);
+            return document.RootElement.TryGetProperty("error", out var error)
+                ? error.Deserialize<CliError>(Json.Options)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The CLI's exit codes: the worker retries only <see cref="Transient"/>.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Usage = 2;
+    public const int Permanent = 3;
+    public const int Transient = 4;
+    public const int Canceled = 130;
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml.Linq;
+using ImageGen.Core.Generation;
+
+namespace ImageGen.Core.Imaging;
+
+/// <summary>How an image was made, embedded in the file and written to the run's sidecar.</summary>
+public sealed record Provenance(string Prompt, string Model, long Seed, int Width, int Height, string Format, string Generator)
+{
+    public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+
+    /// <summary>The AUTOMATIC1111 <c>parameters</c> text that galleries and "PNG info" readers understand.</summary>
+    public string ToA1111Parameters() => string.Create(CultureInfo.InvariantCulture,
+        $"{Prompt}\nSteps: 1, Sampler: {Model}, Seed: {Seed}, Size: {Width}x{Height}, Model: {Model}, Version: {Generator}");
+
+    /// <summary>An XMP packet with the prompt as <c>dc:description</c> and the full record as JSON.</summary>
+    public byte[] ToXmp()
+    {
+        XNamespace x = "adobe:ns:meta/";
+        XNamespace rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+        XNamespace dc = "http://purl.org/dc/elements/1.1/";
+        XNamespace xmp = "http://ns.adobe.com/xap/1.0/";
+        XNamespace imagegen = "urn:imagegen:provenance:1";
+        var description = new XElement(rdf + "Description",
+            new XAttribute(rdf + "about", ""),
+            new XAttribute(XNamespace.Xmlns + "dc", dc),
+            new XAttribute(XNamespace.Xmlns + "xmp", xmp),
+            new XAttribute(XNamespace.Xmlns + "imagegen", imagegen),
+            new XElement(xmp + "CreatorTool", Generator),
+            new XElement(dc + "description",
+                new XElement(rdf + "Alt", new XElement(rdf + "li", new XAttribute(XNamespace.Xml + "lang", "x-default"), Prompt))),
+            new XElement(imagegen + "provenance", ToJson()));
+        var document = new XElement(x + "xmpmeta",
+            new XAttribute(XNamespace.Xmlns + "x", x),
+            new XElement(rdf + "RDF", new XAttribute(XNamespace.Xmlns + "rdf", rdf), description));
+        var packet = $"<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>{document.ToString(SaveOptions.DisableFormatting)}<?xpacket end=\"w\"?>";
+        return System.Text.Encoding.UTF8.GetBytes(packet);
+    }
+}

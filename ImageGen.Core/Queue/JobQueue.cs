@@ -1,0 +1,263 @@
+using System.Data;
+using Dapper;
+using ImageGen.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Core.Queue;
+
+/// <summary>
+/// The SQLite job queue. A claim is one <c>UPDATE … RETURNING</c> that hands out a random claim token and a
+/// short lease; every later write about the job carries <c>AND claim_token = @token</c>, so a worker whose
+/// lease was taken over changes nothing. See docs/QUEUE.md for the promises and how they are tested.
+/// </summary>
+public sealed class JobQueue(Database database, TimeProvider time, IOptions<QueueOptions> options)
+{
+    private const string SelectJob = """
+        SELECT id, kind, work_item_id, status, payload_json, idempotency_key, attempt, max_attempts, run_after,
+               claim_token, claimed_by, lease_expires_at, cancel_requested, error_message, retry_of_job_id,
+               trace_parent, created_at, started_at, finished_at, updated_at
+        FROM jobs
+        """;
+
+    private QueueOptions Options => options.Value;
+
+    public long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((c, t) => EnqueueAsync(c, t, job), cancellationToken);
+
+    public async Task<EnqueueResult> EnqueueAsync(IDbConnection connection, IDbTransaction transaction, NewJob job)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(job.Kind);
+        ArgumentOutOfRangeException.ThrowIfLessThan(job.MaxAttempts, 1);
+        if (job.IdempotencyKey is not null)
+        {
+            var existing = await connection.ExecuteScalarAsync<long?>(
+                "SELECT id FROM jobs WHERE idempotency_key = @IdempotencyKey", new { job.IdempotencyKey }, transaction);
+            if (existing is { } id)
+            {
+                return new EnqueueResult(id, Created: false);
+            }
+        }
+        var now = Now;
+        var newId = await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO jobs (kind, work_item_id, status, payload_json, idempotency_key, max_attempts, run_after,
+                              retry_of_job_id, trace_parent, created_at, updated_at)
+            VALUES (@Kind, @WorkItemId, 'queued', @PayloadJson, @IdempotencyKey, @MaxAttempts, @now,
+                    @RetryOfJobId, @TraceParent, @now, @now)
+            RETURNING id
+            """,
+            new { job.Kind, job.WorkItemId, job.PayloadJson, job.IdempotencyKey, job.MaxAttempts, job.RetryOfJobId, job.TraceParent, now },
+            transaction);
+        return new EnqueueResult(newId, Created: true);
+    }
+
+    /// <summary>
+    /// Claims the next due job — a queued one whose <c>run_after</c> has come, or a running one whose lease ran
+    /// out and that has attempts left — in one atomic statement. Returns null when nothing is due.
+    /// </summary>
+    public Task<ClaimedJob?> ClaimAsync(string workerId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((c, t) => ClaimAsync(c, t, workerId), cancellationToken);
+
+    public Task<ClaimedJob?> ClaimAsync(IDbConnection connection, IDbTransaction transaction, string workerId)
+    {
+        var now = Now;
+        return connection.QuerySingleOrDefaultAsync<ClaimedJob>("""
+            UPDATE jobs
+            SET status = 'running',
+                attempt = attempt + 1,
+                claim_token = @token,
+                claimed_by = @workerId,
+                lease_expires_at = @now + @leaseMs,
+                cancel_requested = 0,
+                started_at = COALESCE(started_at, @now),
+                updated_at = @now
+            WHERE id = (
+                SELECT id FROM (
+                    SELECT id, run_after AS due FROM (
+                        SELECT id, run_after FROM jobs
+                        WHERE status = 'queued' AND run_after <= @now
+                        ORDER BY run_after, id LIMIT 1)
+                    UNION ALL
+                    SELECT id, lease_expires_at AS due FROM (
+                        SELECT id, lease_expires_at FROM jobs
+                        WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts
+                        ORDER BY lease_expires_at LIMIT 1))
+                ORDER BY due LIMIT 1)
+            RETURNING id, kind, work_item_id, payload_json, attempt, max_attempts, claim_token, lease_expires_at,
+                      created_at, trace_parent
+            """,
+            new { token = Guid.NewGuid().ToString("N"), workerId, now, leaseMs = (long)Options.LeaseDuration.TotalMilliseconds },
+            transaction);
+    }
+
+    /// <summary>Extends the lease; also reports whether a cancel was asked for, or that the claim was lost.</summary>
+    public Task<RenewOutcome> RenewAsync(ClaimedJob job, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            var cancelRequested = await c.ExecuteScalarAsync<long?>("""
+                UPDATE jobs SET lease_expires_at = @now + @leaseMs, updated_at = @now
+                WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running'
+                RETURNING cancel_requested
+                """,
+                new { job.Id, job.ClaimToken, now, leaseMs = (long)Options.LeaseDuration.TotalMilliseconds }, t);
+            return cancelRequested switch
+            {
+                null => RenewOutcome.Lost,
+                0 => RenewOutcome.Renewed,
+                _ => RenewOutcome.CancelRequested,
+            };
+        }, cancellationToken);
+
+    /// <summary>Marks the job succeeded, fenced by its claim. False when the claim was lost.</summary>
+    public async Task<bool> SucceedAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job)
+    {
+        var now = Now;
+        var rows = await connection.ExecuteAsync("""
+            UPDATE jobs SET status = 'succeeded', finished_at = @now, updated_at = @now, lease_expires_at = NULL,
+                            error_message = NULL
+            WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running'
+            """, new { job.Id, job.ClaimToken, now }, transaction);
+        return rows == 1;
+    }
+
+    public Task<bool> SucceedAsync(ClaimedJob job, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((c, t) => SucceedAsync(c, t, job), cancellationToken);
+
+    /// <summary>
+    /// Records a failure, fenced by the claim. A transient failure with attempts left goes back to the queue
+    /// with a backoff (never shorter than <paramref name="retryAfterHint"/>); anything else fails for good.
+    /// </summary>
+    public async Task<FailOutcome> FailAsync(
+        IDbConnection connection, IDbTransaction transaction, ClaimedJob job, string errorMessage, bool transient, TimeSpan? retryAfterHint = null)
+    {
+        var now = Now;
+        if (transient && job.Attempt < job.MaxAttempts)
+        {
+            var delay = RetryPolicy.Delay(job.Attempt, Options.RetryBaseDelay, Options.RetryMaxDelay, retryAfterHint);
+            var requeued = await connection.ExecuteAsync("""
+                UPDATE jobs SET status = 'queued', run_after = @runAfter, claim_token = NULL, lease_expires_at = NULL,
+                                claimed_by = NULL, error_message = @errorMessage, updated_at = @now
+                WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running'
+                """,
+                new { job.Id, job.ClaimToken, now, runAfter = now + (long)delay.TotalMilliseconds, errorMessage }, transaction);
+            return requeued == 1 ? FailOutcome.WillRetry : FailOutcome.Lost;
+        }
+
+        var message = transient
+            ? $"{errorMessage} (gave up after {job.Attempt} attempt{(job.Attempt == 1 ? "" : "s")})"
+            : errorMessage;
+        var failed = await connection.ExecuteAsync("""
+            UPDATE jobs SET status = 'failed', finished_at = @now, updated_at = @now, lease_expires_at = NULL,
+                            error_message = @message
+            WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running'
+            """, new { job.Id, job.ClaimToken, now, message }, transaction);
+        return failed == 1 ? FailOutcome.Failed : FailOutcome.Lost;
+    }
+
+    public Task<FailOutcome> FailAsync(ClaimedJob job, string errorMessage, bool transient, TimeSpan? retryAfterHint = null, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((c, t) => FailAsync(c, t, job, errorMessage, transient, retryAfterHint), cancellationToken);
+
+    /// <summary>Marks a running job canceled after its worker stopped the CLI. False when the claim was lost.</summary>
+    public async Task<bool> MarkCanceledAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job, string reason)
+    {
+        var now = Now;
+        var rows = await connection.ExecuteAsync("""
+            UPDATE jobs SET status = 'canceled', finished_at = @now, updated_at = @now, lease_expires_at = NULL,
+                            error_message = @reason
+            WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running'
+            """, new { job.Id, job.ClaimToken, now, reason }, transaction);
+        return rows == 1;
+    }
+
+    /// <summary>
+    /// Gives a job back to the queue at shutdown without spending an attempt on it. False when the claim was lost.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job)
+    {
+        var now = Now;
+        var rows = await connection.ExecuteAsync("""
+            UPDATE jobs SET status = 'queued', attempt = attempt - 1, run_after = @now, claim_token = NULL,
+                            claimed_by = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running'
+            """, new { job.Id, job.ClaimToken, now }, transaction);
+        return rows == 1;
+    }
+
+    /// <summary>Cancels a queued job at once, or asks the worker running it to stop.</summary>
+    public Task<CancelOutcome> CancelAsync(long jobId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            var status = await c.ExecuteScalarAsync<string?>("SELECT status FROM jobs WHERE id = @jobId", new { jobId }, t);
+            switch (status)
+            {
+                case null:
+                    return CancelOutcome.NotFound;
+                case JobStatus.Queued:
+                    await c.ExecuteAsync("""
+                        UPDATE jobs SET status = 'canceled', finished_at = @now, updated_at = @now,
+                                        error_message = 'Canceled before it started.'
+                        WHERE id = @jobId
+                        """, new { jobId, now }, t);
+                    return CancelOutcome.Canceled;
+                case JobStatus.Running:
+                    await c.ExecuteAsync("UPDATE jobs SET cancel_requested = 1, updated_at = @now WHERE id = @jobId", new { jobId, now }, t);
+                    return CancelOutcome.CancelRequested;
+                default:
+                    return CancelOutcome.AlreadyFinished;
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Queues a failed or canceled job again as a new job linked to the old one, so the history of both stays.
+    /// Returns null when the job does not exist or has not finished unsuccessfully.
+    /// </summary>
+    public Task<long?> RetryAsync(long jobId, string? traceParent = null, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            return await c.ExecuteScalarAsync<long?>("""
+                INSERT INTO jobs (kind, work_item_id, status, payload_json, max_attempts, run_after, retry_of_job_id,
+                                  trace_parent, created_at, updated_at)
+                SELECT kind, work_item_id, 'queued', payload_json, max_attempts, @now, id, @traceParent, @now, @now
+                FROM jobs WHERE id = @jobId AND status IN ('failed', 'canceled')
+                RETURNING id
+                """, new { jobId, now, traceParent }, t);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Fails running jobs whose lease ran out and that have no attempts left: their worker was lost
+    /// (killed, crashed, or cut off from the database). Returns the ids it failed.
+    /// </summary>
+    public Task<IReadOnlyList<long>> FailLostJobsAsync(CancellationToken cancellationToken = default) =>
+        database.WriteAsync<IReadOnlyList<long>>(async (c, t) =>
+        {
+            var now = Now;
+            var ids = (await c.QueryAsync<long>("""
+                UPDATE jobs
+                SET status = 'failed', finished_at = @now, updated_at = @now, claim_token = NULL,
+                    error_message = 'Worker lost: the lease expired ' || attempt || ' time(s) without the job finishing '
+                                    || '(the worker process was killed or stopped responding).'
+                WHERE status = 'running' AND lease_expires_at < @now AND attempt >= max_attempts
+                RETURNING id
+                """, new { now }, t)).ToList();
+            if (ids.Count > 0)
+            {
+                await c.ExecuteAsync("""
+                    UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now,
+                                    error_message = 'Worker lost: the lease expired before the run finished.'
+                    WHERE job_id IN @ids AND status = 'running'
+                    """, new { ids, now }, t);
+            }
+            return ids;
+        }, cancellationToken);
+
+    public Task<JobRecord?> GetAsync(long jobId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<JobRecord>($"{SelectJob} WHERE id = @jobId", new { jobId }), cancellationToken);
+
+    public Task<int> CountQueuedAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM jobs WHERE status = 'queued'"), cancellationToken);
+
+}

@@ -1,0 +1,32 @@
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImageGen.Core;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The data root, SQLite database, job queue and run store, shared by the web app and the worker.</summary>
+    public static IServiceCollection AddImageGenCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(DataRoot.FromConfiguration(configuration));
+        services.AddSingleton<Database>();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName);
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<DashboardQueries>();
+        return services;
+    }
+
+    /// <summary>Brings the schema up to date. Call before the host starts, so nothing touches the database before it.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var database = services.GetRequiredService<Database>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Migrator).FullName!);
+        await Migrator.MigrateAsync(database, logger, cancellationToken);
+    }
+}

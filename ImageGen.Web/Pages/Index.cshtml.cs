@@ -1,0 +1,27 @@
+using ImageGen.Core;
+using ImageGen.Core.Storage;
+using ImageGen.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages;
+
+public sealed class IndexModel(DashboardQueries queries, WorkerClient worker, DataRoot dataRoot) : PageModel
+{
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    public DashboardCounts Counts { get; private set; } = null!;
+    public IReadOnlyList<RecentJob> RecentJobs { get; private set; } = [];
+    public WorkerStatus? Worker { get; private set; }
+    public string DataDirectory => dataRoot.Path;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        // The worker call and the queries are independent: run them side by side.
+        var status = worker.GetStatusAsync(cancellationToken);
+        Counts = await queries.GetCountsAsync(cancellationToken);
+        RecentJobs = await queries.GetRecentJobsAsync(10, cancellationToken);
+        Worker = await status;
+    }
+}

@@ -1,0 +1,396 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using ImageGen.Core;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Imaging;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
+using ImageGen.Worker.Cli;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Worker.Jobs;
+
+/// <summary>
+/// Runs one claimed generate job: creates the run, runs <c>imagegen generate</c> into a temporary folder while
+/// renewing the lease, then moves the files into the run folder and records them with the job's outcome in
+/// one fenced transaction. A cancel, a timeout, a lost lease or a shutdown stops the CLI; files never outlive
+/// a run that did not succeed.
+/// </summary>
+public sealed partial class GenerateJobHandler(
+    Database database,
+    JobQueue queue,
+    RunStore runs,
+    CliInvoker cli,
+    WorkerState state,
+    IOptions<WorkerOptions> options,
+    ILogger<GenerateJobHandler> logger)
+{
+    private enum StopReason
+    {
+        None,
+        CancelRequested,
+        LeaseLost,
+        TimedOut,
+        Shutdown,
+    }
+
+    private DataRoot Root => database.Root;
+
+    /// <param name="releaseToken">Fires when the worker is shutting down and the job must be given back.</param>
+    public async Task RunAsync(ClaimedJob job, CancellationToken releaseToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id, ["Attempt"] = job.Attempt });
+        state.Started(job.Id);
+        var succeeded = false;
+        try
+        {
+            succeeded = await ExecuteAsync(job, releaseToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogUnexpected(logger, e, job.Id);
+            await TryRecordFailureAsync(job, null, $"The worker failed while running the job: {e.Message}", transient: true);
+        }
+        finally
+        {
+            state.Finished(job.Id, succeeded);
+        }
+    }
+
+    private async Task<bool> ExecuteAsync(ClaimedJob job, CancellationToken releaseToken)
+    {
+        GeneratePayload payload;
+        try
+        {
+            payload = GeneratePayload.FromJson(job.PayloadJson);
+        }
+        catch (JsonException e)
+        {
+            await TryRecordFailureAsync(job, null, $"The job's payload is not valid: {e.Message}", transient: false);
+            return false;
+        }
+
+        var (projectSlug, itemSlug) = await FolderSlugsAsync(job, payload);
+        var settings = JsonSerializer.Serialize(new { payload.Count, payload.Size, payload.AspectRatio, payload.Format, payload.Seed }, Json.Options);
+        var (runId, lostRuns) = await database.WriteAsync((c, t) => runs.CreateAsync(c, t, job, payload, settings));
+        foreach (var lostRun in lostRuns)
+        {
+            DeleteFolder(Root.RunFolder(projectSlug, itemSlug, lostRun));
+        }
+        if (runId is not { } run)
+        {
+            LogLeaseLost(logger, job.Id);
+            return false;
+        }
+        LogRunStarted(logger, job.Id, run, payload.Model, job.Attempt);
+
+        var workDirectory = Path.Combine(Root.TempDir, $"job-{job.Id}-{job.ClaimToken[..8]}");
+        try
+        {
+            return await RunCliAndRecordAsync(job, payload, run, workDirectory, Root.RunFolder(projectSlug, itemSlug, run), releaseToken);
+        }
+        finally
+        {
+            DeleteFolder(workDirectory);
+        }
+    }
+
+    private async Task<bool> RunCliAndRecordAsync(
+        ClaimedJob job, GeneratePayload payload, long runId, string workDirectory, string runFolder, CancellationToken releaseToken)
+    {
+        var outputDirectory = Path.Combine(workDirectory, "out");
+        Directory.CreateDirectory(workDirectory);
+        var promptFile = Path.Combine(workDirectory, "prompt.txt");
+        await File.WriteAllTextAsync(promptFile, payload.ComposedPrompt, CancellationToken.None);
+
+        var stopReason = StopReason.None;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(releaseToken);
+        stop.CancelAfter(options.Value.JobTimeout);
+        using var releaseRegistration = releaseToken.Register(() => stopReason = StopReason.Shutdown);
+        using var renewalDone = new CancellationTokenSource();
+        var renewal = RenewUntilDoneAsync(job, reason => { stopReason = reason; stop.Cancel(); }, renewalDone.Token);
+
+        CliOutcome? outcome = null;
+        try
+        {
+            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            if (stopReason == StopReason.None)
+            {
+                stopReason = StopReason.TimedOut;
+            }
+        }
+        finally
+        {
+            await renewalDone.CancelAsync();
+            await renewal;
+        }
+
+        switch (stopReason)
+        {
+            case StopReason.LeaseLost:
+                LogLeaseLost(logger, job.Id);
+                return false;
+            case StopReason.CancelRequested:
+                await RecordAsync(job, runId, (c, t) => queue.MarkCanceledAsync(c, t, job, "Canceled by request while running."), RunStatus.Canceled, "Canceled by request while running.");
+                LogCanceled(logger, job.Id);
+                return false;
+            case StopReason.Shutdown:
+                await RecordAsync(job, runId, (c, t) => queue.ReleaseAsync(c, t, job), RunStatus.Canceled, "Stopped at worker shutdown; the job went back to the queue.");
+                LogReleased(logger, job.Id);
+                return false;
+            case StopReason.TimedOut:
+                await TryRecordFailureAsync(job, runId, $"imagegen did not finish within {options.Value.JobTimeout.TotalSeconds:0} s and was stopped.", transient: true);
+                return false;
+        }
+
+        if (outcome!.ExitCode != ExitCodes.Success)
+        {
+            var error = CliError.TryParse(outcome.StandardOutput);
+            var message = error?.Message ?? LastLine(outcome.StandardError) ?? $"imagegen exited with code {outcome.ExitCode} and said nothing.";
+            // Usage and permanent errors will fail again; anything else (transient, a crash) is worth another try.
+            var transient = outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent);
+            await TryRecordFailureAsync(job, runId, message, transient,
+                error?.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, outcome.ExitCode);
+            return false;
+        }
+
+        IReadOnlyList<StoredImage> images;
+        try
+        {
+            images = await MoveIntoRunFolderAsync(outcome.StandardOutput, outputDirectory, runFolder);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or IOException or NetVips.VipsException)
+        {
+            DeleteFolder(runFolder);
+            await TryRecordFailureAsync(job, runId, $"imagegen's output could not be stored: {e.Message}", transient: true);
+            return false;
+        }
+
+        bool recorded;
+        try
+        {
+            recorded = await database.WriteAsync(async (c, t) =>
+            {
+                if (!await queue.SucceedAsync(c, t, job))
+                {
+                    return false;
+                }
+                await runs.SucceedAsync(c, t, runId, images);
+                return true;
+            });
+        }
+        catch
+        {
+            DeleteFolder(runFolder);
+            throw;
+        }
+        if (!recorded)
+        {
+            DeleteFolder(runFolder);
+            LogLeaseLost(logger, job.Id);
+            return false;
+        }
+        LogSucceeded(logger, job.Id, runId, images.Count, Root.ToRelative(runFolder));
+        return true;
+    }
+
+    private static List<string> BuildArguments(GeneratePayload payload, string promptFile, string outputDirectory)
+    {
+        var arguments = new List<string>
+        {
+            "generate", "--prompt-file", promptFile, "--model", payload.Model,
+            "--count", payload.Count.ToString(CultureInfo.InvariantCulture), "--format", payload.Format,
+            "--out", outputDirectory, "--json",
+        };
+        if (!string.IsNullOrWhiteSpace(payload.Size))
+        {
+            arguments.AddRange(["--size", payload.Size]);
+        }
+        if (!string.IsNullOrWhiteSpace(payload.AspectRatio))
+        {
+            arguments.AddRange(["--aspect-ratio", payload.AspectRatio]);
+        }
+        if (payload.Seed is { } seed)
+        {
+            arguments.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
+        }
+        return arguments;
+    }
+
+    /// <summary>
+    /// Checks every file the manifest names against the output folder (never trusting a path from the CLI),
+    /// reads its real format and size, hashes it, then renames the whole folder into place in one move.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredImage>> MoveIntoRunFolderAsync(string stdout, string outputDirectory, string runFolder)
+    {
+        var manifest = GenerateManifest.FromJson(stdout);
+        if (manifest.Images.Count == 0)
+        {
+            throw new InvalidDataException("the manifest lists no images.");
+        }
+        var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long Seed)>();
+        foreach (var image in manifest.Images)
+        {
+            var name = Path.GetFileName(image.Path);
+            var file = Path.Combine(outputDirectory, name);
+            if (!File.Exists(file))
+            {
+                throw new InvalidDataException($"the manifest names '{name}', which is not in the output folder.");
+            }
+            var (format, width, height) = ImageEncoder.Probe(file);
+            await using var stream = File.OpenRead(file);
+            var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
+            checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed));
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(runFolder)!);
+        DeleteFolder(runFolder);
+        Directory.Move(outputDirectory, runFolder);
+        return checkedImages
+            .Select(i => new StoredImage(Root.ToRelative(Path.Combine(runFolder, i.Name)), i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed))
+            .ToList();
+    }
+
+    private async Task RenewUntilDoneAsync(ClaimedJob job, Action<StopReason> stop, CancellationToken done)
+    {
+        using var timer = new PeriodicTimer(options.Value.RenewInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(done))
+            {
+                RenewOutcome outcome;
+                try
+                {
+                    outcome = await queue.RenewAsync(job, done);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    // A busy database is not a lost lease: try again next tick; the lease has room for several misses.
+                    LogRenewFailed(logger, e, job.Id);
+                    continue;
+                }
+                if (outcome == RenewOutcome.Lost)
+                {
+                    stop(StopReason.LeaseLost);
+                    return;
+                }
+                if (outcome == RenewOutcome.CancelRequested)
+                {
+                    stop(StopReason.CancelRequested);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RecordAsync(ClaimedJob job, long runId, Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<bool>> jobUpdate, string runStatus, string message)
+    {
+        await database.WriteAsync(async (c, t) =>
+        {
+            if (await jobUpdate(c, t))
+            {
+                await runs.FinishAsync(c, t, runId, runStatus, message);
+            }
+        });
+    }
+
+    private async Task TryRecordFailureAsync(ClaimedJob job, long? runId, string message, bool transient, TimeSpan? retryAfter = null, int? exitCode = null)
+    {
+        var outcome = await database.WriteAsync(async (c, t) =>
+        {
+            var result = await queue.FailAsync(c, t, job, message, transient, retryAfter);
+            if (result != FailOutcome.Lost && runId is { } id)
+            {
+                await runs.FinishAsync(c, t, id, RunStatus.Failed, message);
+            }
+            return result;
+        });
+        switch (outcome)
+        {
+            case FailOutcome.WillRetry:
+                LogWillRetry(logger, job.Id, job.Attempt, job.MaxAttempts, exitCode, message);
+                break;
+            case FailOutcome.Failed:
+                LogFailed(logger, job.Id, exitCode, message);
+                break;
+            default:
+                LogLeaseLost(logger, job.Id);
+                break;
+        }
+    }
+
+    private async Task<(string ProjectSlug, string WorkItemSlug)> FolderSlugsAsync(ClaimedJob job, GeneratePayload payload)
+    {
+        var workItemId = job.WorkItemId ?? payload.WorkItemId;
+        if (workItemId is { } id)
+        {
+            var slugs = await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<(string, string)?>("""
+                SELECT p.slug, w.slug FROM work_items w JOIN projects p ON p.id = w.project_id WHERE w.id = @id
+                """, new { id }));
+            if (slugs is { } found)
+            {
+                return found;
+            }
+        }
+        // Jobs queued without a work item (the CLI's own tests, benchmarks) still get a tidy place.
+        return ("unfiled", $"job-{job.Id}");
+    }
+
+    private static string? LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } lines
+            ? lines[^1].Replace("imagegen: error: ", "", StringComparison.Ordinal)
+            : null;
+
+    private void DeleteFolder(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException e)
+        {
+            LogCleanupFailed(logger, e, path);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run {RunId} started with {Model} (attempt {Attempt})")]
+    private static partial void LogRunStarted(ILogger logger, long jobId, long runId, string model, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run {RunId} succeeded with {Count} image(s) in {Folder}")]
+    private static partial void LogSucceeded(ILogger logger, long jobId, long runId, int count, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} of {MaxAttempts} failed (exit code {ExitCode}), will retry: {Error}")]
+    private static partial void LogWillRetry(ILogger logger, long jobId, int attempt, int maxAttempts, int? exitCode, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed (exit code {ExitCode}): {Error}")]
+    private static partial void LogFailed(ILogger logger, long jobId, int? exitCode, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} canceled by request; imagegen was stopped")]
+    private static partial void LogCanceled(ILogger logger, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} released back to the queue at shutdown")]
+    private static partial void LogReleased(ILogger logger, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the claim was taken over by another worker; this worker stopped and wrote nothing")]
+    private static partial void LogLeaseLost(ILogger logger, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: renewing the lease failed; retrying")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: unexpected error")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Path}")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception exception, string path);
+}

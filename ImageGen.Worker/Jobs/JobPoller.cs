@@ -1,0 +1,114 @@
+using ImageGen.Core.Queue;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Worker.Jobs;
+
+/// <summary>
+/// Claims due jobs while a slot is free and hands each to <see cref="GenerateJobHandler"/>. When idle it waits
+/// 100 ms, doubling up to 2 s, unless <see cref="WakeSignal"/> fires. On shutdown it claims nothing new, gives
+/// running jobs <see cref="WorkerOptions.ShutdownGrace"/> to finish, then stops them and puts them back in the queue.
+/// </summary>
+public sealed partial class JobPoller(
+    JobQueue queue,
+    GenerateJobHandler handler,
+    WakeSignal wake,
+    WorkerState state,
+    TimeProvider time,
+    IOptions<WorkerOptions> options,
+    ILogger<JobPoller> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
+        using var release = new CancellationTokenSource();
+        var running = new List<Task>();
+        var idleDelay = settings.MinPollInterval;
+        var nextSweep = DateTimeOffset.MinValue;
+        LogStarted(logger, settings.WorkerId, settings.Concurrency);
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken);
+                ClaimedJob? job = null;
+                try
+                {
+                    if (time.GetUtcNow() >= nextSweep)
+                    {
+                        nextSweep = time.GetUtcNow() + settings.LostJobSweepInterval;
+                        foreach (var lost in await queue.FailLostJobsAsync(stoppingToken))
+                        {
+                            LogWorkerLost(logger, lost);
+                        }
+                    }
+                    job = await queue.ClaimAsync(settings.WorkerId, stoppingToken);
+                    state.Polled();
+                }
+                catch (SqliteException e)
+                {
+                    LogPollFailed(logger, e);
+                }
+
+                if (job is null)
+                {
+                    slots.Release();
+                    var woken = await wake.WaitAsync(idleDelay, stoppingToken);
+                    idleDelay = woken ? settings.MinPollInterval : TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, settings.MaxPollInterval.Ticks));
+                    continue;
+                }
+
+                idleDelay = settings.MinPollInterval;
+                LogClaimed(logger, job.Id, job.Attempt, job.MaxAttempts);
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(RunAndFreeSlotAsync(job, slots, release.Token));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        var remaining = Task.WhenAll(running);
+        if (!remaining.IsCompleted)
+        {
+            LogDraining(logger, running.Count(t => !t.IsCompleted), settings.ShutdownGrace.TotalSeconds);
+            if (await Task.WhenAny(remaining, Task.Delay(settings.ShutdownGrace, CancellationToken.None)) != remaining)
+            {
+                await release.CancelAsync();
+            }
+            await remaining;
+        }
+    }
+
+    private async Task RunAndFreeSlotAsync(ClaimedJob job, SemaphoreSlim slots, CancellationToken releaseToken)
+    {
+        try
+        {
+            // Off the polling loop's context, so a slow job never delays the next claim.
+            await Task.Run(() => handler.RunAsync(job, releaseToken), CancellationToken.None);
+        }
+        finally
+        {
+            slots.Release();
+            // A slot just freed: look for the next job now rather than after the idle wait.
+            wake.Wake();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} polling with {Concurrency} slot(s)")]
+    private static partial void LogStarted(ILogger logger, string workerId, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} claimed (attempt {Attempt} of {MaxAttempts})")]
+    private static partial void LogClaimed(ILogger logger, long jobId, int attempt, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed: its worker was lost and it has no attempts left")]
+    private static partial void LogWorkerLost(ILogger logger, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the queue failed; will try again")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: waiting up to {GraceSeconds} s for {Count} running job(s)")]
+    private static partial void LogDraining(ILogger logger, int count, double graceSeconds);
+}

@@ -1,0 +1,68 @@
+using ImageGen.Core;
+using ImageGen.Worker.Cli;
+using ImageGen.Worker.Jobs;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Worker;
+
+public static class WorkerServiceExtensions
+{
+    public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddImageGenCore(builder.Configuration);
+        services.AddOptions<WorkerOptions>()
+            .BindConfiguration(WorkerOptions.SectionName)
+            .Validate(o => o.Concurrency is >= 1 and <= 64, "Worker:Concurrency must be 1–64.")
+            .ValidateOnStart();
+        services.AddSingleton<WorkerState>();
+        services.AddSingleton<WakeSignal>();
+        services.AddSingleton<CliLocator>();
+        services.AddSingleton<CliInvoker>();
+        services.AddSingleton<GenerateJobHandler>();
+        services.AddHostedService<JobPoller>();
+        // Running jobs get their grace period, plus time to record their release.
+        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
+            host.ShutdownTimeout = worker.Value.ShutdownGrace + TimeSpan.FromSeconds(10));
+        services.AddHealthChecks().AddCheck<CliHealthCheck>("imagegen-cli");
+        return builder;
+    }
+
+    public static WebApplication MapWorkerEndpoints(this WebApplication app)
+    {
+        app.MapGet("/status", (WorkerState state, IOptions<WorkerOptions> options) => new WorkerStatus(
+            options.Value.WorkerId,
+            typeof(WorkerStatus).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            options.Value.Concurrency,
+            state.RunningJobIds.Count,
+            state.RunningJobIds,
+            state.LastPollAt,
+            state.StartedAt,
+            state.Succeeded,
+            state.Failed));
+        app.MapPost("/wake", (WakeSignal wake) =>
+        {
+            wake.Wake();
+            return Results.Accepted();
+        });
+        return app;
+    }
+}
+
+/// <summary>The worker is only useful if it can start the CLI: report where it looked when it cannot.</summary>
+internal sealed class CliHealthCheck(CliLocator locator) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var command = locator.Command;
+            return Task.FromResult(HealthCheckResult.Healthy($"{command.FileName} {string.Join(' ', command.PrefixArguments)}"));
+        }
+        catch (FileNotFoundException e)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(e.Message));
+        }
+    }
+}

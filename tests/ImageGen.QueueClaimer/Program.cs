@@ -1,0 +1,48 @@
+using ImageGen.Core;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
+using Microsoft.Extensions.Options;
+
+// Usage:
+//   migrate <data-dir>             apply migrations; prints how many this process applied
+//   claim <data-dir> <worker-id>   claim and complete jobs until none are queued; prints each claimed id
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: migrate <data-dir> | claim <data-dir> <worker-id>");
+    return 2;
+}
+
+using var database = new Database(new DataRoot(args[1]));
+switch (args[0])
+{
+    case "migrate":
+        Console.WriteLine(await Migrator.MigrateAsync(database));
+        return 0;
+    case "claim":
+        var queue = new JobQueue(database, TimeProvider.System, Options.Create(new QueueOptions()));
+        var workerId = args[2];
+        var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        while (true)
+        {
+            var job = await queue.ClaimAsync(workerId);
+            if (job is null)
+            {
+                if (await queue.CountQueuedAsync() == 0)
+                {
+                    break;
+                }
+                continue;
+            }
+            if (!await queue.SucceedAsync(job))
+            {
+                Console.Error.WriteLine($"lost claim on job {job.Id}");
+                return 1;
+            }
+            await output.WriteLineAsync(job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        await output.FlushAsync();
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown command '{args[0]}'");
+        return 2;
+}
