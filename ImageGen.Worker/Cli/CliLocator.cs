@@ -7,7 +7,7 @@ namespace ImageGen.Worker.Cli;
 public sealed record CliCommand(string FileName, IReadOnlyList<string> PrefixArguments);
 
 /// <summary>
-/// Finds the imagegen CLI this worker was built with: <c>imagegen/imagegen.dll</c> under the worker's output,
+/// Finds the imagegen CLI this worker was built with: <c>cli/imagegen.dll</c> under the worker's output,
 /// put there by build/ImageGenCli.targets (true under <c>dotnet run</c> of the AppHost and in tests), run with
 /// the same dotnet host.
 /// <c>Worker:CliPath</c> points elsewhere (tests use it for scripted stand-ins).
@@ -18,7 +18,7 @@ public sealed class CliLocator(IOptions<WorkerOptions> options)
 
     public CliCommand Command => _command.Value;
 
-    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "imagegen", "imagegen.dll");
+    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "cli", "imagegen.dll");
 
     public static CliCommand Locate(string? configuredPath)
     {

@@ -20,7 +20,7 @@ public static class RepoPaths
     }
 
     /// <summary>The imagegen CLI copied beside this test assembly by build/ImageGenCli.targets.</summary>
-    public static string CliDll => System.IO.Path.Combine(AppContext.BaseDirectory, "imagegen", "imagegen.dll");
+    public static string CliDll => System.IO.Path.Combine(AppContext.BaseDirectory, "cli", "imagegen.dll");
 
     public static string DotnetHost
     {

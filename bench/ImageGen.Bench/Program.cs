@@ -1,0 +1,23 @@
+using BenchmarkDotNet.Running;
+using ImageGen.Bench;
+
+// dotnet run -c Release --project bench/ImageGen.Bench -- queue|wake|procedural
+return args.FirstOrDefault() switch
+{
+    "queue" => await QueueThroughput.RunAsync(args.Skip(1).ToArray()),
+    "wake" when !OperatingSystem.IsWindows() => await WakeLatency.RunAsync(args.Skip(1).ToArray()),
+    "procedural" => Run(() => BenchmarkRunner.Run<ProceduralBenchmarks>(args: args.Skip(1).ToArray())),
+    _ => Usage(),
+};
+
+static int Run(Action action)
+{
+    action();
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | procedural");
+    return 2;
+}

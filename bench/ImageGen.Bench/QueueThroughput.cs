@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using CliWrap;
+using CliWrap.Buffered;
+using ImageGen.Core;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Bench;
+
+/// <summary>
+/// Claim + complete cycles per second with 1 and with 4 claiming processes on one database file
+/// (the ImageGen.QueueClaimer helper: one ClaimAsync and one SucceedAsync per job, each its own transaction).
+/// </summary>
+internal static class QueueThroughput
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var jobs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
+        Console.WriteLine($"Queue throughput: {jobs:N0} jobs, claim + complete, separate OS processes on one SQLite file");
+        Console.WriteLine("| processes | wall time (s) | jobs/s |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var processes in new[] { 1, 4 })
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                var (seconds, perSecond) = await RunOnceAsync(jobs, processes);
+                Console.WriteLine($"| {processes} | {seconds:F2} | {perSecond:N0} |");
+            }
+        }
+        return 0;
+    }
+
+    private static async Task<(double Seconds, double PerSecond)> RunOnceAsync(int jobs, int processes)
+    {
+        var dataDirectory = BenchPaths.NewDataDirectory("queue");
+        using (var database = new Database(new DataRoot(dataDirectory)))
+        {
+            await Migrator.MigrateAsync(database);
+            var queue = new JobQueue(database, TimeProvider.System, Options.Create(new QueueOptions()));
+            await database.WriteAsync(async (c, t) =>
+            {
+                for (var i = 0; i < jobs; i++)
+                {
+                    await queue.EnqueueAsync(c, t, new NewJob("noop", "{}"));
+                }
+            });
+        }
+        var claimer = BenchPaths.Dll(Path.Combine("tests", "ImageGen.QueueClaimer"), "ImageGen.QueueClaimer");
+        var stopwatch = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(1, processes).Select(n =>
+            Cli.Wrap("dotnet").WithArguments([claimer, "claim", dataDirectory, $"bench-{n}"]).ExecuteBufferedAsync().Task));
+        stopwatch.Stop();
+        var claimed = results.Sum(r => r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        if (claimed != jobs)
+        {
+            throw new InvalidOperationException($"claimed {claimed} of {jobs}");
+        }
+        Directory.Delete(dataDirectory, recursive: true);
+        // Process start-up (~0.1 s) is inside the wall time, so these numbers understate steady-state throughput.
+        return (stopwatch.Elapsed.TotalSeconds, jobs / stopwatch.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,15 @@
+using CliWrap;
+using CliWrap.Buffered;
+using ImageGen.Testing;
+
+namespace ImageGen.Cli.Tests;
+
+/// <summary>Runs the built imagegen CLI as a child process, the way the worker does.</summary>
+internal static class ImageGenProcess
+{
+    public static async Task<BufferedCommandResult> RunAsync(params string[] arguments) =>
+        await CliWrap.Cli.Wrap(RepoPaths.DotnetHost)
+            .WithArguments([RepoPaths.CliDll, .. arguments])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(TestContext.Current.CancellationToken);
+}

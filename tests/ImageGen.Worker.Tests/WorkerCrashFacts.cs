@@ -1,0 +1,82 @@
+using Dapper;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+using ImageGen.Testing;
+
+namespace ImageGen.Worker.Tests;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class WorkerCrashFacts
+{
+    private static readonly Dictionary<string, string> FastLeases = new()
+    {
+        ["Queue:LeaseDuration"] = "00:00:03",
+        ["Worker:RenewInterval"] = "00:00:00.5",
+        ["Worker:MaxPollInterval"] = "00:00:00.2",
+        ["Worker:LostJobSweepInterval"] = "00:00:00.5",
+    };
+
+    [Fact]
+    public async Task KilledWorker_JobIsClaimedAgainAfterItsLease_AndCompletes()
+    {
+        await using var host = new WorkerTestHost(); // used for its database and helpers; its host is not started
+        await Migrate(host);
+        var hanging = FakeCli.Hanging(host.ScratchDirectory);
+        var jobId = await host.EnqueueAsync(maxAttempts: 3);
+        try
+        {
+            using (var doomed = WorkerProcess.Start(host.Root.Path, new Dictionary<string, string>(FastLeases) { ["Worker:CliPath"] = hanging.Path }))
+            {
+                await Eventually.TrueAsync(() => hanging.Pids.Count == 2, TimeSpan.FromSeconds(60), "the first worker to start the CLI");
+                Assert.Equal(JobStatus.Running, (await host.Queue.GetAsync(jobId))!.Status);
+                doomed.KillHard();
+            }
+
+            using var rescuer = WorkerProcess.Start(host.Root.Path, FastLeases); // with the real CLI
+            var job = await host.WaitForStatusAsync(jobId, JobStatus.Succeeded, TimeSpan.FromSeconds(60));
+
+            Assert.Equal(2, job.Attempt);
+            var runs = (await host.ReadAsync(c => c.QueryAsync<(long Attempt, string Status, string? Error)>(
+                "SELECT attempt, status, error_message FROM runs ORDER BY id"))).ToList();
+            Assert.Equal(2, runs.Count);
+            Assert.Equal((1L, RunStatus.Failed), (runs[0].Attempt, runs[0].Status));
+            Assert.StartsWith("Worker lost", runs[0].Error, StringComparison.Ordinal);
+            Assert.Equal((2L, RunStatus.Succeeded), (runs[1].Attempt, runs[1].Status));
+            Assert.Equal(2, await host.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM run_images")));
+        }
+        finally
+        {
+            hanging.KillLeftovers();
+        }
+    }
+
+    [Fact]
+    public async Task KilledWorker_WithAttemptsUsedUp_JobFailsWithWorkerLost()
+    {
+        await using var host = new WorkerTestHost();
+        await Migrate(host);
+        var hanging = FakeCli.Hanging(host.ScratchDirectory);
+        var jobId = await host.EnqueueAsync(maxAttempts: 1);
+        try
+        {
+            using (var doomed = WorkerProcess.Start(host.Root.Path, new Dictionary<string, string>(FastLeases) { ["Worker:CliPath"] = hanging.Path }))
+            {
+                await Eventually.TrueAsync(() => hanging.Pids.Count == 2, TimeSpan.FromSeconds(60), "the worker to start the CLI");
+                doomed.KillHard();
+            }
+
+            using var survivor = WorkerProcess.Start(host.Root.Path, FastLeases);
+            var job = await host.WaitForStatusAsync(jobId, JobStatus.Failed, TimeSpan.FromSeconds(60));
+
+            Assert.Equal(1, job.Attempt);
+            Assert.StartsWith("Worker lost", job.ErrorMessage, StringComparison.Ordinal);
+            Assert.Equal(RunStatus.Failed, await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM runs")));
+        }
+        finally
+        {
+            hanging.KillLeftovers();
+        }
+    }
+
+    private static Task Migrate(WorkerTestHost host) => ImageGen.Core.Storage.Migrator.MigrateAsync(host.Database);
+}

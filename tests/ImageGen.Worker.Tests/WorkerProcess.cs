@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using ImageGen.Testing;
+
+namespace ImageGen.Worker.Tests;
+
+/// <summary>The built worker started as its own OS process, so a test can kill it with SIGKILL.</summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private WorkerProcess(Process process) => _process = process;
+
+    public static WorkerProcess Start(string dataDirectory, IDictionary<string, string> settings)
+    {
+        var info = new ProcessStartInfo(RepoPaths.DotnetHost)
+        {
+            ArgumentList = { RepoPaths.ProjectDll("ImageGen.Worker") },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ImageGen__DataDir"] = dataDirectory;
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        var process = Process.Start(info)!;
+        // Drain the pipes so the worker never blocks on a full buffer.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new WorkerProcess(process);
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no release, nothing written.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}

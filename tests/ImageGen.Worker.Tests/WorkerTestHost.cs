@@ -1,0 +1,102 @@
+using Dapper;
+using ImageGen.Core;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
+using ImageGen.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Worker.Tests;
+
+/// <summary>The worker host in-process on a temporary data folder, with short leases and polls so tests run fast.</summary>
+public sealed class WorkerTestHost : IAsyncDisposable
+{
+    private readonly TempDirectory _directory = new("worker");
+    private WebApplicationFactory<Program>? _factory;
+
+    public WorkerTestHost()
+    {
+        Root = new DataRoot(_directory.Path);
+        Database = new Database(Root);
+        Queue = new JobQueue(Database, TimeProvider.System, Options.Create(new QueueOptions()));
+    }
+
+    public DataRoot Root { get; }
+    public Database Database { get; }
+    public JobQueue Queue { get; }
+    public string ScratchDirectory => _directory.Combine("scratch");
+
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Queue:LeaseDuration"] = "00:00:05",
+        ["Queue:RetryBaseDelay"] = "00:00:00.2",
+        ["Worker:RenewInterval"] = "00:00:00.2",
+        ["Worker:MaxPollInterval"] = "00:00:00.1",
+        ["Worker:ShutdownGrace"] = "00:00:05",
+    };
+
+    public HttpClient Client => Factory.CreateClient();
+
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Call StartAsync first.");
+
+    public async Task StartAsync()
+    {
+        await Migrator.MigrateAsync(Database);
+        Settings[DataRoot.ConfigKey] = Root.Path;
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in Settings)
+            {
+                b.UseSetting(key, value);
+            }
+        });
+        _ = _factory.Server; // starts the host, and with it the poller
+    }
+
+    public async Task StopAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+            _factory = null;
+        }
+    }
+
+    /// <summary>Queues a generate job for project "demo", work item "hero".</summary>
+    public async Task<long> EnqueueAsync(GeneratePayload? payload = null, int maxAttempts = 3)
+    {
+        var workItemId = await Database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("""
+                INSERT OR IGNORE INTO projects (id, name, slug, created_at, updated_at) VALUES (1, 'Demo', 'demo', 0, 0);
+                INSERT OR IGNORE INTO work_items (id, project_id, name, slug, type, prompt, created_at, updated_at)
+                VALUES (1, 1, 'Hero', 'hero', 'hero', 'a hero', 0, 0);
+                """, transaction: t);
+            return 1L;
+        });
+        payload ??= new GeneratePayload { Model = "offline/procedural", ComposedPrompt = "a hero banner #1144aa #ffcc00", Count = 2, Size = "256x128", Seed = 5 };
+        payload = payload with { WorkItemId = workItemId };
+        var result = await Queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = workItemId, MaxAttempts = maxAttempts });
+        return result.JobId;
+    }
+
+    public Task<JobRecord> WaitForStatusAsync(long jobId, string status, TimeSpan? timeout = null) =>
+        Eventually.GetAsync(async () => (await Queue.GetAsync(jobId))!, j => j.Status == status, timeout ?? TimeSpan.FromSeconds(30), $"job {jobId} to be {status}");
+
+    public Task<T> ReadAsync<T>(Func<System.Data.IDbConnection, Task<T>> read) => Database.ReadAsync(read);
+
+    public IEnumerable<string> FilesUnder(string relative) =>
+        Directory.Exists(Path.Combine(Root.Path, relative))
+            ? Directory.EnumerateFiles(Path.Combine(Root.Path, relative), "*", SearchOption.AllDirectories)
+            : [];
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Database.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+}
