@@ -1,3 +1,4 @@
+using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
@@ -19,6 +20,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<JobQueries>();
+        services.AddSingleton<RunQueries>();
+        services.AddSingleton<CatalogStore>();
+        services.AddSingleton(_ => ModelRegistry.CreateDefault());
         return services;
     }
 

@@ -1,5 +1,6 @@
 using ImageGen.Core;
 using ImageGen.Web.Services;
+using Microsoft.Net.Http.Headers;
 
 namespace ImageGen.Web;
 
@@ -9,6 +10,8 @@ public static class WebServiceExtensions
     {
         builder.Services.AddImageGenCore(builder.Configuration);
         builder.Services.AddRazorPages();
+        builder.Services.AddSingleton<AssetManifest>();
+        builder.Services.AddScoped<JobSubmitter>();
 #pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient<WorkerClient>(client =>
             {
@@ -29,10 +32,25 @@ public static class WebServiceExtensions
         {
             app.UseExceptionHandler("/Error");
         }
-        app.UseStaticFiles();
+        app.UseStatusCodePagesWithReExecute("/NotFound", "?code={0}");
+        app.UseSecurityHeaders();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context =>
+            {
+                // Only the hashed build output may be cached forever: its name changes when its content does.
+                if (context.Context.Request.Path.StartsWithSegments(AssetManifest.DistPath))
+                {
+                    context.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                }
+            },
+        });
         app.UseRouting();
         app.MapRazorPages();
+        app.MapWebEndpoints();
         app.MapDefaultEndpoints();
+        // Fail at start, not on the first page, when the front-end build is missing.
+        _ = app.Services.GetRequiredService<AssetManifest>();
         return app;
     }
 }

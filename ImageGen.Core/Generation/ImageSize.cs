@@ -34,7 +34,7 @@ public readonly record struct ImageSize(int Width, int Height)
         {
             if (ratio is { } r && Math.Abs(((double)s.Width / s.Height) - ((double)r.W / r.H)) > 0.01 * r.W / r.H)
             {
-                throw ImageGenException.Usage($"--size {s} does not match --aspect-ratio {aspectRatio}; give one, or make them agree.");
+                throw ImageGenException.Usage($"Size {s} does not match aspect ratio {aspectRatio}; give one, or make them agree.");
             }
             return s;
         }
@@ -45,7 +45,7 @@ public readonly record struct ImageSize(int Width, int Height)
                 : ((int)Math.Round(DefaultLongSide * (double)only.W / only.H), DefaultLongSide);
             if (Math.Min(w, h) < MinSide)
             {
-                throw ImageGenException.Usage($"--aspect-ratio {aspectRatio} is too extreme: a side would be under {MinSide} px.");
+                throw ImageGenException.Usage($"Aspect ratio {aspectRatio} is too extreme: a side would be under {MinSide} px.");
             }
             return new ImageSize(w, h);
         }
@@ -59,11 +59,11 @@ public readonly record struct ImageSize(int Width, int Height)
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var w)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var h))
         {
-            throw ImageGenException.Usage($"--size '{text}' is not WIDTHxHEIGHT, e.g. 1024x1024.");
+            throw ImageGenException.Usage($"Size '{text}' is not WIDTHxHEIGHT, e.g. 1024x1024.");
         }
         if (w is < MinSide or > MaxSide || h is < MinSide or > MaxSide)
         {
-            throw ImageGenException.Usage($"--size {w}x{h} is out of range: each side must be {MinSide}–{MaxSide} px.");
+            throw ImageGenException.Usage($"Size {w}x{h} is out of range: each side must be {MinSide}–{MaxSide} px.");
         }
         return new ImageSize(w, h);
     }
@@ -76,7 +76,7 @@ public readonly record struct ImageSize(int Width, int Height)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
             || w < 1 || h < 1 || w > 100 || h > 100)
         {
-            throw ImageGenException.Usage($"--aspect-ratio '{text}' is not W:H with whole numbers 1–100, e.g. 16:9.");
+            throw ImageGenException.Usage($"Aspect ratio '{text}' is not W:H with whole numbers 1–100, e.g. 16:9.");
         }
         return (w, h);
     }

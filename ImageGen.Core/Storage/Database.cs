@@ -42,12 +42,16 @@ public sealed class Database : IDisposable
 
     public DataRoot Root { get; }
 
+    /// <summary>When set, every connection opened from now on reports its statements to it (tests, measurements).</summary>
+    public StatementCounter? StatementCounter { get; set; }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
+            StatementCounter?.Attach(connection);
             await connection.ExecuteAsync(ConnectionPragmas);
             return connection;
         }

@@ -1,4 +1,5 @@
 using ImageGen.Core;
+using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Web.Services;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages;
 
-public sealed class IndexModel(DashboardQueries queries, WorkerClient worker, DataRoot dataRoot) : PageModel
+public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, WorkerClient worker, DataRoot dataRoot) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -15,11 +16,13 @@ public sealed class IndexModel(DashboardQueries queries, WorkerClient worker, Da
     public IReadOnlyList<RecentJob> RecentJobs { get; private set; } = [];
     public WorkerStatus? Worker { get; private set; }
     public string DataDirectory => dataRoot.Path;
+    public string LiveVersion { get; private set; } = "";
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // The worker call and the queries are independent: run them side by side.
         var status = worker.GetStatusAsync(cancellationToken);
+        LiveVersion = await jobs.VersionAsync(cancellationToken);
         Counts = await queries.GetCountsAsync(cancellationToken);
         RecentJobs = await queries.GetRecentJobsAsync(10, cancellationToken);
         Worker = await status;

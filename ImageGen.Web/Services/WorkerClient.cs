@@ -20,6 +20,26 @@ public sealed partial class WorkerClient(HttpClient http, ILogger<WorkerClient> 
         }
     }
 
+    /// <summary>Asks the worker to poll now. Best effort: polling picks the job up anyway, so failures are only logged.</summary>
+    public async Task WakeAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(WakeTimeout);
+            using var response = await http.PostAsync("/wake", null, timeout.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            LogWakeFailed(logger, http.BaseAddress, e.Message);
+        }
+    }
+
+    public static readonly TimeSpan WakeTimeout = TimeSpan.FromMilliseconds(500);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not wake the worker at {BaseAddress} ({Reason}); it will find the job at its next poll")]
+    private static partial void LogWakeFailed(ILogger logger, Uri? baseAddress, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker at {BaseAddress} is unreachable: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, Uri? baseAddress, string reason);
 }

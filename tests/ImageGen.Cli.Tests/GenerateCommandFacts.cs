@@ -131,7 +131,7 @@ public sealed class GenerateCommandFacts
     [InlineData(new[] { "generate", "--out", "OUT" }, "exactly one of --prompt or --prompt-file")]
     [InlineData(new[] { "generate", "--prompt", "x", "--prompt-file", "p.txt", "--out", "OUT" }, "exactly one of --prompt or --prompt-file")]
     [InlineData(new[] { "generate", "--prompt", "x", "--model", "nope/model", "--out", "OUT" }, "Unknown model 'nope/model'")]
-    [InlineData(new[] { "generate", "--prompt", "x", "--size", "big", "--out", "OUT" }, "--size 'big' is not WIDTHxHEIGHT")]
+    [InlineData(new[] { "generate", "--prompt", "x", "--size", "big", "--out", "OUT" }, "Size 'big' is not WIDTHxHEIGHT")]
     [InlineData(new[] { "generate", "--prompt", "x", "--count", "9", "--out", "OUT" }, "--count 9 is out of range")]
     [InlineData(new[] { "generate", "--prompt", "x", "--format", "gif", "--out", "OUT" }, "gif")]
     [InlineData(new[] { "generate", "--prompt-file", "missing.txt", "--out", "OUT" }, "Cannot read --prompt-file")]

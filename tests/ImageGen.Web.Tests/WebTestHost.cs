@@ -26,7 +26,8 @@ public sealed class WebTestHost : IAsyncDisposable
 
     public DataRoot Root { get; }
 
-    public HttpClient CreateClient() => _factory.CreateClient();
+    /// <summary>A client that keeps cookies (for anti-forgery) and does not follow redirects, so tests see the 302.</summary>
+    public HttpClient CreateClient() => _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public IServiceProvider Services => _factory.Services;
 

@@ -1,0 +1,111 @@
+using Dapper;
+using ImageGen.Core.Storage;
+
+namespace ImageGen.Core.Catalog;
+
+/// <summary>
+/// Brands, projects and work items. Creates return null when the slug is taken (the unique index decides, so
+/// two racing submits cannot both win). Lists are paged newest first by id.
+/// </summary>
+public sealed class CatalogStore(Database database, TimeProvider time)
+{
+    public const int PageSize = 50;
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // Brands
+
+    public Task<long?> CreateBrandAsync(string name, string slug, string description, string markdown, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((c, t) => c.ExecuteScalarAsync<long?>("""
+            INSERT INTO brands (name, slug, description, content_markdown, created_at, updated_at)
+            VALUES (@name, @slug, @description, @markdown, @now, @now)
+            ON CONFLICT (slug) DO NOTHING
+            RETURNING id
+            """, new { name, slug, description, markdown, now = Now }, t), cancellationToken);
+
+    /// <returns>False when no brand has that id.</returns>
+    public Task<bool> UpdateBrandAsync(long id, string name, string description, string markdown, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync("""
+            UPDATE brands SET name = @name, description = @description, content_markdown = @markdown, updated_at = @now
+            WHERE id = @id
+            """, new { id, name, description, markdown, now = Now }, t) == 1, cancellationToken);
+
+    public Task<Brand?> GetBrandAsync(string slug, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Brand>("SELECT * FROM brands WHERE slug = @slug", new { slug }), cancellationToken);
+
+    public Task<Page<Brand>> ListBrandsAsync(long? before, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async c => ToPage((await c.QueryAsync<Brand>("""
+            SELECT id, name, slug, description, '' AS content_markdown, created_at, updated_at FROM brands
+            WHERE @before IS NULL OR id < @before ORDER BY id DESC LIMIT @limit
+            """, new { before, limit = PageSize + 1 })).ToList(), b => b.Id), cancellationToken);
+
+    /// <summary>Every brand's id and name, for the brand pickers (brands are few: a style guide each).</summary>
+    public Task<IReadOnlyList<(long Id, string Name)>> BrandChoicesAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<(long, string)>>(async c =>
+            (await c.QueryAsync<(long, string)>("SELECT id, name FROM brands ORDER BY name COLLATE NOCASE LIMIT 1000")).ToList(), cancellationToken);
+
+    // Projects
+
+    public Task<long?> CreateProjectAsync(string name, string slug, long? defaultBrandId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((c, t) => c.ExecuteScalarAsync<long?>("""
+            INSERT INTO projects (name, slug, default_brand_id, created_at, updated_at)
+            VALUES (@name, @slug, @defaultBrandId, @now, @now)
+            ON CONFLICT (slug) DO NOTHING
+            RETURNING id
+            """, new { name, slug, defaultBrandId, now = Now }, t), cancellationToken);
+
+    public Task<ProjectSummary?> GetProjectAsync(string slug, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ProjectSummary>($"{ProjectSelect} WHERE p.slug = @slug", new { slug }), cancellationToken);
+
+    public Task<Page<ProjectSummary>> ListProjectsAsync(long? before, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async c => ToPage((await c.QueryAsync<ProjectSummary>($"""
+            {ProjectSelect}
+            WHERE @before IS NULL OR p.id < @before ORDER BY p.id DESC LIMIT @limit
+            """, new { before, limit = PageSize + 1 })).ToList(), p => p.Id), cancellationToken);
+
+    private const string ProjectSelect = """
+        SELECT p.id, p.name, p.slug, p.default_brand_id, b.name AS default_brand_name, b.slug AS default_brand_slug,
+               (SELECT count(*) FROM work_items w WHERE w.project_id = p.id) AS work_item_count, p.created_at
+        FROM projects p LEFT JOIN brands b ON b.id = p.default_brand_id
+        """;
+
+    // Work items
+
+    public Task<long?> CreateWorkItemAsync(long projectId, string name, string slug, string type, string prompt, string constraints, long? brandId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((c, t) => c.ExecuteScalarAsync<long?>("""
+            INSERT INTO work_items (project_id, name, slug, type, prompt, constraints, brand_id, created_at, updated_at)
+            VALUES (@projectId, @name, @slug, @type, @prompt, @constraints, @brandId, @now, @now)
+            ON CONFLICT (project_id, slug) DO NOTHING
+            RETURNING id
+            """, new { projectId, name, slug, type, prompt, constraints, brandId, now = Now }, t), cancellationToken);
+
+    public Task<bool> UpdateWorkItemAsync(long id, string name, string type, string prompt, string constraints, long? brandId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync("""
+            UPDATE work_items SET name = @name, type = @type, prompt = @prompt, constraints = @constraints, brand_id = @brandId,
+                                  updated_at = @now
+            WHERE id = @id
+            """, new { id, name, type, prompt, constraints, brandId, now = Now }, t) == 1, cancellationToken);
+
+    public Task<Page<WorkItemSummary>> ListWorkItemsAsync(long projectId, long? before, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async c => ToPage((await c.QueryAsync<WorkItemSummary>("""
+            SELECT id, name, slug, type, status, updated_at FROM work_items
+            WHERE project_id = @projectId AND (@before IS NULL OR id < @before)
+            ORDER BY id DESC LIMIT @limit
+            """, new { projectId, before, limit = PageSize + 1 })).ToList(), w => w.Id), cancellationToken);
+
+    public Task<WorkItemDetail?> GetWorkItemAsync(string projectSlug, string itemSlug, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<WorkItemDetail>("""
+            SELECT w.id, w.project_id, p.name AS project_name, p.slug AS project_slug, w.name, w.slug, w.type, w.prompt,
+                   w.constraints, w.status, w.brand_id, p.default_brand_id,
+                   b.id AS effective_brand_id, b.name AS effective_brand_name, b.slug AS effective_brand_slug,
+                   b.content_markdown AS effective_brand_markdown
+            FROM projects p
+            JOIN work_items w ON w.project_id = p.id AND w.slug = @itemSlug
+            LEFT JOIN brands b ON b.id = COALESCE(w.brand_id, p.default_brand_id)
+            WHERE p.slug = @projectSlug
+            """, new { projectSlug, itemSlug }), cancellationToken);
+
+    /// <summary>Fetches one more row than a page holds: its presence says there is a next page.</summary>
+    private static Page<T> ToPage<T>(List<T> rows, Func<T, long> id) =>
+        rows.Count > PageSize ? new Page<T>(rows[..PageSize], id(rows[PageSize - 1])) : new Page<T>(rows, null);
+}

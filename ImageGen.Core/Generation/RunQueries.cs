@@ -1,0 +1,72 @@
+using Dapper;
+using ImageGen.Core.Storage;
+
+namespace ImageGen.Core.Generation;
+
+public sealed class RunView
+{
+    public long Id { get; init; }
+    public long JobId { get; init; }
+    public int Attempt { get; init; }
+    public string Model { get; init; } = "";
+    public string Prompt { get; init; } = "";
+    public string SettingsJson { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? ErrorMessage { get; init; }
+    public long CreatedAt { get; init; }
+    public long? FinishedAt { get; init; }
+    public List<RunImageView> Images { get; } = [];
+}
+
+public sealed class RunImageView
+{
+    public long Id { get; init; }
+    public long RunId { get; init; }
+    public string Path { get; init; } = "";
+    public string Format { get; init; } = "";
+    public int Width { get; init; }
+    public int Height { get; init; }
+    public long Bytes { get; init; }
+    public string Sha256 { get; init; } = "";
+    public long? Seed { get; init; }
+
+    public string FileName => System.IO.Path.GetFileName(Path);
+}
+
+/// <summary>Runs and their images for the pages: two statements for a whole history, however long.</summary>
+public sealed class RunQueries(Database database)
+{
+    public const int RunsPerPage = 20;
+
+    /// <summary>A work item's runs, newest first, each with its candidates.</summary>
+    public Task<IReadOnlyList<RunView>> ForWorkItemAsync(long workItemId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => LoadAsync(c, "r.work_item_id = @key", workItemId), cancellationToken);
+
+    /// <summary>A job's runs (one per attempt), newest first, each with its candidates.</summary>
+    public Task<IReadOnlyList<RunView>> ForJobAsync(long jobId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => LoadAsync(c, "r.job_id = @key", jobId), cancellationToken);
+
+    public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
+            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed FROM run_images WHERE id = @id", new { id }), cancellationToken);
+
+    private static async Task<IReadOnlyList<RunView>> LoadAsync(System.Data.IDbConnection c, string filter, long key)
+    {
+        using var results = await c.QueryMultipleAsync($"""
+            SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at
+            FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit;
+
+            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed
+            FROM run_images i
+            WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit)
+            ORDER BY i.run_id, i.created_at, i.id;
+            """, new { key, limit = RunsPerPage });
+        var runs = (await results.ReadAsync<RunView>()).ToList();
+        var byId = runs.ToDictionary(r => r.Id);
+        foreach (var image in await results.ReadAsync<RunImageView>())
+        {
+            byId[image.RunId].Images.Add(image);
+        }
+        return runs;
+    }
+}

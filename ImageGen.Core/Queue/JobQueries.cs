@@ -1,0 +1,77 @@
+using Dapper;
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Storage;
+
+namespace ImageGen.Core.Queue;
+
+/// <summary>A job as the lists show it, joined with its work item and project.</summary>
+public sealed class JobListItem
+{
+    public long Id { get; init; }
+    public string Kind { get; init; } = "";
+    public string Status { get; init; } = "";
+    public int Attempt { get; init; }
+    public int MaxAttempts { get; init; }
+    public string? ErrorMessage { get; init; }
+    public long CreatedAt { get; init; }
+    public long? StartedAt { get; init; }
+    public long? FinishedAt { get; init; }
+    public bool CancelRequested { get; init; }
+    public string? WorkItemName { get; init; }
+    public string? WorkItemSlug { get; init; }
+    public string? ProjectSlug { get; init; }
+    public string? Model { get; init; }
+}
+
+/// <summary>Reads for the jobs pages. Each method is one statement, whatever the number of rows.</summary>
+public sealed class JobQueries(Database database)
+{
+    private const string ListSelect = """
+        SELECT j.id, j.kind, j.status, j.attempt, j.max_attempts, j.error_message, j.created_at, j.started_at,
+               j.finished_at, j.cancel_requested, w.name AS work_item_name, w.slug AS work_item_slug,
+               p.slug AS project_slug, json_extract(j.payload_json, '$.model') AS model
+        FROM jobs j
+        LEFT JOIN work_items w ON w.id = j.work_item_id
+        LEFT JOIN projects p ON p.id = w.project_id
+        """;
+
+    /// <summary>Newest first; <paramref name="status"/> null for all. Keyset paging on id.</summary>
+    public Task<Page<JobListItem>> ListAsync(string? status, long? before, int pageSize = CatalogStore.PageSize, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async c =>
+        {
+            var rows = (await c.QueryAsync<JobListItem>($"""
+                {ListSelect}
+                WHERE (@status IS NULL OR j.status = @status) AND (@before IS NULL OR j.id < @before)
+                ORDER BY j.id DESC LIMIT @limit
+                """, new { status, before, limit = pageSize + 1 })).ToList();
+            return rows.Count > pageSize ? new Page<JobListItem>(rows[..pageSize], rows[pageSize - 1].Id) : new Page<JobListItem>(rows, null);
+        }, cancellationToken);
+
+    public Task<JobListItem?> GetListItemAsync(long id, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<JobListItem>($"{ListSelect} WHERE j.id = @id", new { id }), cancellationToken);
+
+    /// <summary>Jobs of one work item that are still queued or running (the work item page's "in progress").</summary>
+    public Task<IReadOnlyList<JobListItem>> ActiveForWorkItemAsync(long workItemId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<JobListItem>>(async c => (await c.QueryAsync<JobListItem>($"""
+            {ListSelect}
+            WHERE j.work_item_id = @workItemId AND j.status IN ('queued', 'running')
+            ORDER BY j.id DESC LIMIT 50
+            """, new { workItemId })).ToList(), cancellationToken);
+
+    /// <summary>A marker that changes whenever any job changes: live views poll it and refresh when it moves.</summary>
+    public Task<string> VersionAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async c =>
+        {
+            var (max, count) = await c.QuerySingleAsync<(long?, long)>("SELECT max(updated_at), (SELECT max(id) FROM jobs) FROM jobs");
+            return $"{max ?? 0}-{count}";
+        }, cancellationToken);
+
+    /// <summary>As <see cref="VersionAsync"/>, for one work item's jobs.</summary>
+    public Task<string> WorkItemVersionAsync(long workItemId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async c =>
+        {
+            var (max, count) = await c.QuerySingleAsync<(long?, long)>(
+                "SELECT max(updated_at), count(*) FROM jobs WHERE work_item_id = @workItemId", new { workItemId });
+            return $"{max ?? 0}-{count}";
+        }, cancellationToken);
+}

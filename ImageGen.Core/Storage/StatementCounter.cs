@@ -1,0 +1,25 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace ImageGen.Core.Storage;
+
+/// <summary>
+/// Counts the SQL statements SQLite itself starts, through <c>sqlite3_trace</c>, on connections opened while
+/// it is attached to a <see cref="Database"/>. Used by tests that check a page's statement count does not grow
+/// with its rows, and by the load measurement; never attached in normal running.
+/// </summary>
+public sealed class StatementCounter
+{
+    private long _count;
+
+    // Held in a field so the delegate SQLite calls back into is never collected.
+    private readonly strdelegate_trace _callback;
+
+    public StatementCounter() => _callback = (_, _) => Interlocked.Increment(ref _count);
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+    internal void Attach(SqliteConnection connection) => raw.sqlite3_trace(connection.Handle, _callback, null);
+}

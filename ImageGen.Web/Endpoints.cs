@@ -1,0 +1,37 @@
+using ImageGen.Core;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Imaging;
+using ImageGen.Core.Queue;
+using Microsoft.Net.Http.Headers;
+
+namespace ImageGen.Web;
+
+/// <summary>The non-page routes: images by id, and the change markers the live views poll.</summary>
+public static class Endpoints
+{
+    public static WebApplication MapWebEndpoints(this WebApplication app)
+    {
+        // Images are found by their run_images id only; the stored relative path is resolved under the data
+        // root and refused if it would leave it. The bytes never change for an id, so the ETag is the hash.
+        app.MapGet("/images/{id:long}", async (long id, bool? download, RunQueries runs, DataRoot root, CancellationToken cancellationToken) =>
+        {
+            var image = await runs.GetImageAsync(id, cancellationToken);
+            var file = image is null ? null : root.ResolveRelative(image.Path);
+            if (image is null || file is null || !File.Exists(file))
+            {
+                return Results.NotFound();
+            }
+            return Results.File(file, ImageFormats.ContentType(image.Format),
+                fileDownloadName: download == true ? image.FileName : null,
+                entityTag: new EntityTagHeaderValue($"\"{image.Sha256}\""));
+        });
+
+        app.MapGet("/live/jobs", async (JobQueries jobs, CancellationToken cancellationToken) =>
+            Results.Json(new { version = await jobs.VersionAsync(cancellationToken) }));
+
+        app.MapGet("/live/work-items/{id:long}", async (long id, JobQueries jobs, CancellationToken cancellationToken) =>
+            Results.Json(new { version = await jobs.WorkItemVersionAsync(id, cancellationToken) }));
+
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using ImageGen.Core;
+using ImageGen.Core.Catalog;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages.Brands;
+
+public sealed class CreateModel(CatalogStore catalog) : PageModel
+{
+    [BindProperty]
+    public BrandInput Input { get; set; } = new();
+
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var name = (Input.Name ?? "").Trim();
+        var slug = string.IsNullOrWhiteSpace(Input.Slug) ? Slug.From(name) : Input.Slug.Trim();
+        if (ModelState.IsValid && !Slug.IsValid(slug))
+        {
+            ModelState.AddModelError("Input.Slug", $"'{slug}' is not a valid slug: use lowercase letters, digits and single hyphens.");
+        }
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+        var id = await catalog.CreateBrandAsync(name, slug, Input.Description?.Trim() ?? "", Input.ContentMarkdown ?? "", cancellationToken);
+        if (id is null)
+        {
+            ModelState.AddModelError("Input.Slug", $"A brand with the slug '{slug}' already exists. Choose another slug.");
+            return Page();
+        }
+        StatusMessage = $"Brand '{name}' created.";
+        return Redirect($"/brands/{slug}");
+    }
+}

@@ -1,0 +1,18 @@
+using ImageGen.Core.Catalog;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages.Brands;
+
+public sealed class IndexModel(CatalogStore catalog) : PageModel
+{
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    [FromQuery(Name = "before")]
+    public long? Before { get; set; }
+
+    public Page<Brand> Brands { get; private set; } = new([], null);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Brands = await catalog.ListBrandsAsync(Before, cancellationToken);
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+using ImageGen.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages.Jobs;
+
+public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries runs, WorkerClient worker) : PageModel
+{
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    public JobRecord Job { get; private set; } = null!;
+    public JobListItem Summary { get; private set; } = null!;
+    public GeneratePayload? Payload { get; private set; }
+    public string PayloadJson { get; private set; } = "";
+    public IReadOnlyList<RunView> Runs { get; private set; } = [];
+    public string LiveVersion { get; private set; } = "";
+
+    public bool CanCancel => Job.Status is JobStatus.Queued || (Job.Status is JobStatus.Running && !Job.CancelRequested);
+    public bool CanRetry => Job.Status is JobStatus.Failed or JobStatus.Canceled;
+
+    public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
+    {
+        if (await queue.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return NotFound();
+        }
+        Job = job;
+        Summary = (await jobs.GetListItemAsync(id, cancellationToken))!;
+        PayloadJson = Pretty(job.PayloadJson);
+        try
+        {
+            Payload = GeneratePayload.FromJson(job.PayloadJson);
+        }
+        catch (JsonException)
+        {
+            Payload = null; // shown raw below; the worker reports the same problem as the job's error
+        }
+        Runs = await runs.ForJobAsync(id, cancellationToken);
+        LiveVersion = await jobs.VersionAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken)
+    {
+        StatusMessage = await queue.CancelAsync(id, cancellationToken) switch
+        {
+            CancelOutcome.Canceled => $"Job #{id} canceled before it started.",
+            CancelOutcome.CancelRequested => $"Cancel requested: the worker stops job #{id} within a few seconds.",
+            CancelOutcome.AlreadyFinished => $"Error: job #{id} had already finished, so there was nothing to cancel.",
+            _ => $"Error: there is no job #{id}.",
+        };
+        return Redirect($"/jobs/{id}");
+    }
+
+    public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken cancellationToken)
+    {
+        if (await queue.RetryAsync(id, Activity.Current?.Id, cancellationToken) is { } retryId)
+        {
+            await worker.WakeAsync(cancellationToken);
+            StatusMessage = $"Job #{id} queued again as job #{retryId}.";
+            return Redirect($"/jobs/{retryId}");
+        }
+        StatusMessage = $"Error: job #{id} can only be retried once it has failed or been canceled.";
+        return Redirect($"/jobs/{id}");
+    }
+
+    private static string Pretty(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return JsonSerializer.Serialize(document.RootElement, Json.Indented);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+}

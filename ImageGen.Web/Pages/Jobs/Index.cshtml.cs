@@ -1,0 +1,35 @@
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Queue;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages.Jobs;
+
+public sealed class IndexModel(JobQueries jobs) : PageModel
+{
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    [FromQuery(Name = "status")]
+    public string? Status { get; set; }
+
+    [FromQuery(Name = "before")]
+    public long? Before { get; set; }
+
+    public Page<JobListItem> Jobs { get; private set; } = new([], null);
+    public string LiveVersion { get; private set; } = "";
+
+    public string BaseUrl => Status is null ? "/jobs" : $"/jobs?status={Status}";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (Status is not null && !JobStatus.All.Contains(Status))
+        {
+            StatusMessage = $"Error: '{Status}' is not a job status; showing all jobs.";
+            return Redirect("/jobs");
+        }
+        LiveVersion = await jobs.VersionAsync(cancellationToken);
+        Jobs = await jobs.ListAsync(Status, Before, cancellationToken: cancellationToken);
+        return Page();
+    }
+}

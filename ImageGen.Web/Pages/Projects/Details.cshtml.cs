@@ -1,0 +1,28 @@
+using ImageGen.Core.Catalog;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages.Projects;
+
+public sealed class DetailsModel(CatalogStore catalog) : PageModel
+{
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    [FromQuery(Name = "before")]
+    public long? Before { get; set; }
+
+    public ProjectSummary Project { get; private set; } = null!;
+    public Page<WorkItemSummary> WorkItems { get; private set; } = new([], null);
+
+    public async Task<IActionResult> OnGetAsync(string project, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetProjectAsync(project, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        Project = found;
+        WorkItems = await catalog.ListWorkItemsAsync(found.Id, Before, cancellationToken);
+        return Page();
+    }
+}

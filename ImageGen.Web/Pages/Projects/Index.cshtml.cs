@@ -1,0 +1,18 @@
+using ImageGen.Core.Catalog;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages.Projects;
+
+public sealed class IndexModel(CatalogStore catalog) : PageModel
+{
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    [FromQuery(Name = "before")]
+    public long? Before { get; set; }
+
+    public Page<ProjectSummary> Projects { get; private set; } = new([], null);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Projects = await catalog.ListProjectsAsync(Before, cancellationToken);
+}

@@ -1,0 +1,68 @@
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Imaging;
+using ImageGen.Core.Queue;
+using ImageGen.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages.WorkItems;
+
+public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter) : PageModel
+{
+    [BindProperty]
+    public GenerateInput Generate { get; set; } = new();
+
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    public WorkItemDetail Item { get; private set; } = null!;
+    public string ComposedPrompt { get; private set; } = "";
+    public IReadOnlyList<ModelInfo> Models { get; private set; } = [];
+    public IReadOnlyList<JobListItem> ActiveJobs { get; private set; } = [];
+    public IReadOnlyList<RunView> Runs { get; private set; } = [];
+    public string LiveVersion { get; private set; } = "";
+
+    public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
+
+    public async Task<IActionResult> OnGetAsync(string project, string item, CancellationToken cancellationToken) =>
+        await LoadAsync(project, item, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostGenerateAsync(string project, string item, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        Generate.Validate(ModelState, models);
+        if (!ModelState.IsValid)
+        {
+            await LoadAsync(project, item, cancellationToken);
+            return Page();
+        }
+        var settings = new Services.GenerateSettings(Generate.Model, ImageFormats.Parse(Generate.Format)!,
+            string.IsNullOrWhiteSpace(Generate.Size) ? null : Generate.Size.Trim(),
+            string.IsNullOrWhiteSpace(Generate.AspectRatio) ? null : Generate.AspectRatio.Trim(),
+            Generate.Count, Generate.Seed, string.IsNullOrWhiteSpace(Generate.Adjustment) ? null : Generate.Adjustment.Trim());
+        var result = await submitter.SubmitAsync(found, settings, Generate.IdempotencyKey, cancellationToken);
+        StatusMessage = result.Created
+            ? $"Job #{result.JobId} queued: {Generate.Count} candidate(s) with {Generate.Model}."
+            : $"Job #{result.JobId} was already queued by this form; no second job was made.";
+        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
+    }
+
+    private async Task<bool> LoadAsync(string project, string item, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return false;
+        }
+        Item = found;
+        ComposedPrompt = PromptComposer.Compose(new PromptParts(found.Prompt, found.Type, found.Constraints, found.EffectiveBrandName, found.EffectiveBrandMarkdown));
+        Models = models.List();
+        LiveVersion = await jobs.WorkItemVersionAsync(found.Id, cancellationToken);
+        ActiveJobs = await jobs.ActiveForWorkItemAsync(found.Id, cancellationToken);
+        Runs = await runs.ForWorkItemAsync(found.Id, cancellationToken);
+        return true;
+    }
+}

@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Imaging;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace ImageGen.Web.Pages.WorkItems;
+
+/// <summary>The generate form. The idempotency key is minted when the form is rendered, so a double submit makes one job.</summary>
+public sealed class GenerateInput
+{
+    [Required(ErrorMessage = "Choose a model.")]
+    public string Model { get; set; } = ModelRegistry.DefaultModelId;
+
+    [Required]
+    public string Format { get; set; } = ImageFormats.Png;
+
+    [Display(Name = "Size (W×H)")]
+    public string? Size { get; set; }
+
+    [Display(Name = "Aspect ratio")]
+    public string? AspectRatio { get; set; }
+
+    [Range(1, GenerateRequest.MaxCount, ErrorMessage = "Count must be between {1} and {2}.")]
+    public int Count { get; set; } = 4;
+
+    [Range(0, int.MaxValue, ErrorMessage = "The seed must be a whole number from {1} to {2}.")]
+    public long? Seed { get; set; }
+
+    [StringLength(TextLimits.Adjustment, ErrorMessage = "The adjustment is too long: at most {1} characters.")]
+    public string? Adjustment { get; set; }
+
+    [Required]
+    public string IdempotencyKey { get; set; } = Guid.NewGuid().ToString("N");
+
+    public static IReadOnlyList<string> AspectRatios { get; } = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
+
+    /// <summary>Checks the model, format and size the way the CLI will, so a bad value is caught on the form.</summary>
+    public void Validate(ModelStateDictionary modelState, ModelRegistry registry)
+    {
+        var model = registry.List().FirstOrDefault(m => m.Id == Model);
+        if (model is null)
+        {
+            modelState.AddModelError("Generate.Model", $"Unknown model '{Model}'.");
+        }
+        else if (!model.Available)
+        {
+            modelState.AddModelError("Generate.Model", $"{model.DisplayName} is not available: {model.UnavailableReason}");
+        }
+        if (ImageFormats.Parse(Format) is null)
+        {
+            modelState.AddModelError("Generate.Format", $"'{Format}' is not a format. Choose png, jpeg or webp.");
+        }
+        try
+        {
+            ImageSize.Resolve(Size, AspectRatio);
+        }
+        catch (ImageGenException e)
+        {
+            modelState.AddModelError(e.Message.StartsWith("Aspect", StringComparison.Ordinal) ? "Generate.AspectRatio" : "Generate.Size", e.Message);
+        }
+    }
+}

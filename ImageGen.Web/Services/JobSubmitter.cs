@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+
+namespace ImageGen.Web.Services;
+
+/// <summary>What the generate form asks for, already validated.</summary>
+public sealed record GenerateSettings(string Model, string Format, string? Size, string? AspectRatio, int Count, long? Seed, string? Adjustment);
+
+/// <summary>
+/// Queues a generate job for a work item: composes the prompt from the effective brand, snapshots everything
+/// into the payload, enqueues under the form's idempotency key, then nudges the worker. Nothing slow runs here.
+/// </summary>
+public sealed class JobSubmitter(JobQueue queue, WorkerClient worker)
+{
+    public async Task<EnqueueResult> SubmitAsync(WorkItemDetail item, GenerateSettings settings, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var composed = PromptComposer.Compose(new PromptParts(
+            item.Prompt, item.Type, item.Constraints, item.EffectiveBrandName, item.EffectiveBrandMarkdown, settings.Adjustment));
+        var payload = new GeneratePayload
+        {
+            WorkItemId = item.Id,
+            Model = settings.Model,
+            ComposedPrompt = composed,
+            Count = settings.Count,
+            Size = settings.Size,
+            AspectRatio = settings.AspectRatio,
+            Format = settings.Format,
+            Seed = settings.Seed,
+            Adjustment = settings.Adjustment,
+        };
+        var result = await queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson())
+        {
+            WorkItemId = item.Id,
+            IdempotencyKey = idempotencyKey,
+            TraceParent = Activity.Current?.Id,
+        }, cancellationToken);
+        if (result.Created)
+        {
+            await worker.WakeAsync(cancellationToken);
+        }
+        return result;
+    }
+}
