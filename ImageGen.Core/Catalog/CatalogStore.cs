@@ -34,9 +34,9 @@ public sealed class CatalogStore(Database database, TimeProvider time)
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Brand>("SELECT * FROM brands WHERE slug = @slug", new { slug }), cancellationToken);
 
     public Task<Page<Brand>> ListBrandsAsync(long? before, CancellationToken cancellationToken = default) =>
-        database.ReadAsync(async c => ToPage((await c.QueryAsync<Brand>("""
+        database.ReadAsync(async c => ToPage((await c.QueryAsync<Brand>($"""
             SELECT id, name, slug, description, '' AS content_markdown, created_at, updated_at FROM brands
-            WHERE @before IS NULL OR id < @before ORDER BY id DESC LIMIT @limit
+            {SqlWhere.Of((before is not null, "id < @before"))} ORDER BY id DESC LIMIT @limit
             """, new { before, limit = PageSize + 1 })).ToList(), b => b.Id), cancellationToken);
 
     /// <summary>Every brand's id and name, for the brand pickers (brands are few: a style guide each).</summary>
@@ -60,7 +60,7 @@ public sealed class CatalogStore(Database database, TimeProvider time)
     public Task<Page<ProjectSummary>> ListProjectsAsync(long? before, CancellationToken cancellationToken = default) =>
         database.ReadAsync(async c => ToPage((await c.QueryAsync<ProjectSummary>($"""
             {ProjectSelect}
-            WHERE @before IS NULL OR p.id < @before ORDER BY p.id DESC LIMIT @limit
+            {SqlWhere.Of((before is not null, "p.id < @before"))} ORDER BY p.id DESC LIMIT @limit
             """, new { before, limit = PageSize + 1 })).ToList(), p => p.Id), cancellationToken);
 
     private const string ProjectSelect = """
@@ -87,9 +87,9 @@ public sealed class CatalogStore(Database database, TimeProvider time)
             """, new { id, name, type, prompt, constraints, brandId, now = Now }, t) == 1, cancellationToken);
 
     public Task<Page<WorkItemSummary>> ListWorkItemsAsync(long projectId, long? before, CancellationToken cancellationToken = default) =>
-        database.ReadAsync(async c => ToPage((await c.QueryAsync<WorkItemSummary>("""
+        database.ReadAsync(async c => ToPage((await c.QueryAsync<WorkItemSummary>($"""
             SELECT id, name, slug, type, status, updated_at FROM work_items
-            WHERE project_id = @projectId AND (@before IS NULL OR id < @before)
+            {SqlWhere.Of((true, "project_id = @projectId"), (before is not null, "id < @before"))}
             ORDER BY id DESC LIMIT @limit
             """, new { projectId, before, limit = PageSize + 1 })).ToList(), w => w.Id), cancellationToken);
 

@@ -41,7 +41,7 @@ public sealed class JobQueries(Database database)
         {
             var rows = (await c.QueryAsync<JobListItem>($"""
                 {ListSelect}
-                WHERE (@status IS NULL OR j.status = @status) AND (@before IS NULL OR j.id < @before)
+                {SqlWhere.Of((status is not null, "j.status = @status"), (before is not null, "j.id < @before"))}
                 ORDER BY j.id DESC LIMIT @limit
                 """, new { status, before, limit = pageSize + 1 })).ToList();
             return rows.Count > pageSize ? new Page<JobListItem>(rows[..pageSize], rows[pageSize - 1].Id) : new Page<JobListItem>(rows, null);

@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using ImageGen.Bench;
 
-// dotnet run -c Release --project bench/ImageGen.Bench -- queue|wake|procedural
+// dotnet run -c Release --project bench/ImageGen.Bench -- queue|wake|procedural|seed
 return args.FirstOrDefault() switch
 {
     "queue" => await QueueThroughput.RunAsync(args.Skip(1).ToArray()),
     "wake" when !OperatingSystem.IsWindows() => await WakeLatency.RunAsync(args.Skip(1).ToArray()),
+    "seed" => await Seeder.RunAsync(args.Skip(1).ToArray()),
     "procedural" => Run(() => BenchmarkRunner.Run<ProceduralBenchmarks>(args: args.Skip(1).ToArray())),
     _ => Usage(),
 };
@@ -18,6 +19,6 @@ static int Run(Action action)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | procedural");
+    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | procedural | seed <data-dir> [work-items] [images]");
     return 2;
 }
