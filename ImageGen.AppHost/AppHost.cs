@@ -7,12 +7,14 @@ var dataDir = builder.AddParameter("data-dir", builder.ResolveDataDirectory());
 
 var worker = builder.AddProject<Projects.ImageGen_Worker>("worker")
     .WithEnvironment("ImageGen__DataDir", dataDir)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithQueueCommands();
 
 builder.AddProject<Projects.ImageGen_Web>("web")
     .WithEnvironment("ImageGen__DataDir", dataDir)
     .WithReference(worker)
     .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithExternalHttpEndpoints()
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Open ImageGen");
 
 builder.Build().Run();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ImageGen.Core.Generation;
 
 namespace ImageGen.Cli;
@@ -19,6 +20,7 @@ internal static class CliRunner
         }
         catch (ImageGenException e)
         {
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, e.Message);
             await stderr.WriteLineAsync($"imagegen: error: {e.Message}");
             if (json)
             {

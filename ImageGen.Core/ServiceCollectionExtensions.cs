@@ -2,6 +2,7 @@ using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RunQueries>();
         services.AddSingleton<CatalogStore>();
         services.AddSingleton(_ => ModelRegistry.CreateDefault());
+        services.AddMetrics();
+        services.AddSingleton<QueueMetrics>();
         return services;
     }
 

@@ -10,4 +10,5 @@ public sealed record WorkerStatus(
     DateTimeOffset? LastPollAt,
     DateTimeOffset StartedAt,
     long JobsSucceeded,
-    long JobsFailed);
+    long JobsFailed,
+    bool Paused = false);

@@ -1,4 +1,6 @@
 using ImageGen.Core;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Telemetry;
 using ImageGen.Worker.Cli;
 using ImageGen.Worker.Jobs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -31,7 +33,7 @@ public static class WorkerServiceExtensions
 
     public static WebApplication MapWorkerEndpoints(this WebApplication app)
     {
-        app.MapGet("/status", (WorkerState state, IOptions<WorkerOptions> options) => new WorkerStatus(
+        app.MapGet("/status", async (WorkerState state, JobQueue queue, IOptions<WorkerOptions> options, CancellationToken cancellationToken) => new WorkerStatus(
             options.Value.WorkerId,
             typeof(WorkerStatus).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
             options.Value.Concurrency,
@@ -40,12 +42,34 @@ public static class WorkerServiceExtensions
             state.LastPollAt,
             state.StartedAt,
             state.Succeeded,
-            state.Failed));
+            state.Failed,
+            await queue.IsPausedAsync(cancellationToken)));
         app.MapPost("/wake", (WakeSignal wake) =>
         {
             wake.Wake();
             return Results.Accepted();
         });
+        // The Aspire dashboard's commands on the worker resource call these (see the AppHost).
+        app.MapPost("/pause", async (JobQueue queue, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
+        {
+            await queue.SetPausedAsync(true, $"worker {options.Value.WorkerId}", cancellationToken);
+            return Results.Ok(new { paused = true });
+        });
+        app.MapPost("/resume", async (JobQueue queue, WakeSignal wake, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
+        {
+            await queue.SetPausedAsync(false, $"worker {options.Value.WorkerId}", cancellationToken);
+            wake.Wake();
+            return Results.Ok(new { paused = false });
+        });
+        app.MapPost("/requeue-expired", async (JobQueue queue, WakeSignal wake, CancellationToken cancellationToken) =>
+        {
+            var requeued = await queue.RequeueExpiredAsync(cancellationToken);
+            wake.Wake();
+            return Results.Ok(new { requeued });
+        });
+        var metrics = app.Services.GetRequiredService<QueueMetrics>();
+        var state = app.Services.GetRequiredService<WorkerState>();
+        metrics.ObserveWorker(() => state.QueueDepth, () => state.OldestQueuedAgeSeconds, () => state.RunningJobIds.Count);
         return app;
     }
 }

@@ -20,6 +20,22 @@ public sealed class WorkerState(TimeProvider time)
 
     public long Failed => Interlocked.Read(ref _failed);
 
+    private long _queueDepth;
+    private long _oldestQueuedAt;
+
+    /// <summary>Jobs waiting, as of the last snapshot (every few seconds).</summary>
+    public long QueueDepth => Interlocked.Read(ref _queueDepth);
+
+    /// <summary>Age of the oldest queued job at the last snapshot; 0 when none waits.</summary>
+    public double OldestQueuedAgeSeconds =>
+        Interlocked.Read(ref _oldestQueuedAt) is var oldest and > 0 ? (time.GetUtcNow().ToUnixTimeMilliseconds() - oldest) / 1000.0 : 0;
+
+    public void QueueObserved(long depth, long? oldestCreatedAt)
+    {
+        Interlocked.Exchange(ref _queueDepth, depth);
+        Interlocked.Exchange(ref _oldestQueuedAt, oldestCreatedAt ?? 0);
+    }
+
     public void Polled() => Interlocked.Exchange(ref _lastPollTicks, time.GetUtcNow().UtcTicks);
 
     public void Started(long jobId) => _running[jobId] = time.GetUtcNow();

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Diagnostics;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Telemetry;
 
 namespace ImageGen.Cli.Commands;
 
@@ -37,6 +39,9 @@ public static class GenerateCommand
 
         command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(parse.GetValue(json), stdout, stderr, async () =>
         {
+            // A child of the worker's run span when it passed TRACEPARENT; a trace of its own otherwise.
+            using var activity = ImageGenTelemetry.Source.StartActivity("imagegen generate", ActivityKind.Internal,
+                ImageGenTelemetry.ParseParent(Environment.GetEnvironmentVariable(ImageGenTelemetry.TraceParentVariable)));
             var text = parse.GetValue(promptFile) is { } file ? await ReadPromptFileAsync(file, cancellationToken) : parse.GetValue(prompt)!;
             var request = new GenerateRequest(
                 text,
@@ -45,6 +50,10 @@ public static class GenerateCommand
                 ImageSize.Resolve(parse.GetValue(size), parse.GetValue(aspectRatio)),
                 ImageFormats.Parse(parse.GetValue(format))!,
                 parse.GetValue(seed));
+            activity?.SetTag("imagegen.model", request.Model);
+            activity?.SetTag("imagegen.count", request.Count);
+            activity?.SetTag("imagegen.size", request.Size.ToString());
+            activity?.SetTag("imagegen.format", request.Format);
             await stderr.WriteLineAsync($"imagegen: generating {request.Count} image(s) with {request.Model} at {request.Size} {request.Format}");
             var manifest = await new ImageGenerator(registry).GenerateAsync(request, parse.GetValue(output)!.FullName, cancellationToken);
             foreach (var image in manifest.Images)

@@ -1,4 +1,5 @@
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Telemetry;
 
 namespace ImageGen.Core.Generation;
 
@@ -33,8 +34,15 @@ public sealed class ImageGenerator(ModelRegistry registry)
         // Seeds stay within 31 bits so every consumer (JSON, SQLite, other tools' seed fields) reads them exactly.
         var seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
 
-        var images = await model.GenerateAsync(new ModelRequest(request.Prompt, request.Size, request.Format, request.Count, seed), cancellationToken);
+        IReadOnlyList<ModelImage> images;
+        using (var call = ImageGenTelemetry.Source.StartActivity($"model {model.Info.Id}"))
+        {
+            call?.SetTag("imagegen.model", model.Info.Id);
+            call?.SetTag("imagegen.seed", seed);
+            images = await model.GenerateAsync(new ModelRequest(request.Prompt, request.Size, request.Format, request.Count, seed), cancellationToken);
+        }
 
+        using var write = ImageGenTelemetry.Source.StartActivity("write files");
         Directory.CreateDirectory(outputDirectory);
         var entries = new List<ManifestImage>(images.Count);
         for (var i = 0; i < images.Count; i++)

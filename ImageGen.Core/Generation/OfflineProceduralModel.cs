@@ -1,4 +1,5 @@
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Telemetry;
 
 namespace ImageGen.Core.Generation;
 
@@ -24,9 +25,16 @@ public sealed class OfflineProceduralModel : IImageModel
             cancellationToken.ThrowIfCancellationRequested();
             var seed = request.Seed + i;
             var (width, height) = (request.Size.Width, request.Size.Height);
-            var pixels = ProceduralRenderer.Render(request.Prompt, seed, width, height);
+            byte[] pixels;
+            using (ImageGenTelemetry.Source.StartActivity("render"))
+            {
+                pixels = ProceduralRenderer.Render(request.Prompt, seed, width, height);
+            }
             var provenance = new Provenance(request.Prompt, Id, seed, width, height, request.Format, Generator);
-            images.Add(new ModelImage(ImageEncoder.EncodeRgb(pixels, width, height, request.Format, provenance), width, height, request.Format, seed));
+            using (ImageGenTelemetry.Source.StartActivity("encode")?.SetTag("imagegen.format", request.Format))
+            {
+                images.Add(new ModelImage(ImageEncoder.EncodeRgb(pixels, width, height, request.Format, provenance), width, height, request.Format, seed));
+            }
         }
         return Task.FromResult<IReadOnlyList<ModelImage>>(images);
     }

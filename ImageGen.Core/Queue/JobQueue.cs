@@ -53,7 +53,7 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     }
 
     /// <summary>
-    /// Claims the next due job — a queued one whose <c>run_after</c> has come, or a running one whose lease ran
+    /// Claims the next due job (none while the queue is paused) — a queued one whose <c>run_after</c> has come, or a running one whose lease ran
     /// out and that has attempts left — in one atomic statement. Returns null when nothing is due.
     /// </summary>
     public Task<ClaimedJob?> ClaimAsync(string workerId, CancellationToken cancellationToken = default) =>
@@ -72,7 +72,8 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
                 cancel_requested = 0,
                 started_at = COALESCE(started_at, @now),
                 updated_at = @now
-            WHERE id = (
+            WHERE NOT EXISTS (SELECT 1 FROM queue_control WHERE paused = 1)
+              AND id = (
                 SELECT id FROM (
                     SELECT id, run_after AS due FROM (
                         SELECT id, run_after FROM jobs
@@ -253,6 +254,45 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
             }
             return ids;
         }, cancellationToken);
+
+    /// <summary>Pauses or resumes claiming for every worker on this database. Running jobs are not touched.</summary>
+    public Task SetPausedAsync(bool paused, string changedBy, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE queue_control SET paused = @paused, changed_at = @now, changed_by = @changedBy WHERE id = 1",
+            new { paused, now = Now, changedBy }, t), cancellationToken);
+
+    public Task<bool> IsPausedAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<bool>("SELECT paused FROM queue_control WHERE id = 1"), cancellationToken);
+
+    /// <summary>
+    /// Puts running jobs whose lease ran out back in the queue now (the dashboard's "requeue expired leases"),
+    /// closing their runs as lost, instead of waiting for a claim to pick them up. Returns how many.
+    /// </summary>
+    public Task<int> RequeueExpiredAsync(CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            var ids = (await c.QueryAsync<long>("""
+                UPDATE jobs SET status = 'queued', run_after = @now, claim_token = NULL, claimed_by = NULL,
+                                lease_expires_at = NULL, updated_at = @now
+                WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts
+                RETURNING id
+                """, new { now }, t)).ToList();
+            if (ids.Count > 0)
+            {
+                await c.ExecuteAsync("""
+                    UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now,
+                                    error_message = 'Worker lost: the lease expired; the job was requeued.'
+                    WHERE job_id IN @ids AND status = 'running'
+                    """, new { ids, now }, t);
+            }
+            return ids.Count;
+        }, cancellationToken);
+
+    /// <summary>Queue depth and the creation time of the oldest queued job, for the worker's gauges.</summary>
+    public Task<(long Depth, long? OldestCreatedAt)> QueueSnapshotAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleAsync<(long, long?)>(
+            "SELECT count(*), min(created_at) FROM jobs WHERE status = 'queued'"), cancellationToken);
 
     public Task<JobRecord?> GetAsync(long jobId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<JobRecord>($"{SelectJob} WHERE id = @jobId", new { jobId }), cancellationToken);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages;
 
-public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, WorkerClient worker, DataRoot dataRoot) : PageModel
+public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, JobQueue queue, WorkerClient worker, DataRoot dataRoot) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -17,12 +17,14 @@ public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, Worker
     public WorkerStatus? Worker { get; private set; }
     public string DataDirectory => dataRoot.Path;
     public string LiveVersion { get; private set; } = "";
+    public bool Paused { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         // The worker call and the queries are independent: run them side by side.
         var status = worker.GetStatusAsync(cancellationToken);
         LiveVersion = await jobs.VersionAsync(cancellationToken);
+        Paused = await queue.IsPausedAsync(cancellationToken);
         Counts = await queries.GetCountsAsync(cancellationToken);
         RecentJobs = await queries.GetRecentJobsAsync(10, cancellationToken);
         Worker = await status;

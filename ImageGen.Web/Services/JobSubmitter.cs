@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Telemetry;
 
 namespace ImageGen.Web.Services;
 
@@ -12,7 +13,7 @@ public sealed record GenerateSettings(string Model, string Format, string? Size,
 /// Queues a generate job for a work item: composes the prompt from the effective brand, snapshots everything
 /// into the payload, enqueues under the form's idempotency key, then nudges the worker. Nothing slow runs here.
 /// </summary>
-public sealed class JobSubmitter(JobQueue queue, WorkerClient worker)
+public sealed class JobSubmitter(JobQueue queue, WorkerClient worker, QueueMetrics metrics)
 {
     public async Task<EnqueueResult> SubmitAsync(WorkItemDetail item, GenerateSettings settings, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -38,6 +39,7 @@ public sealed class JobSubmitter(JobQueue queue, WorkerClient worker)
         }, cancellationToken);
         if (result.Created)
         {
+            metrics.Queued(settings.Model);
             await worker.WakeAsync(cancellationToken);
         }
         return result;

@@ -12,11 +12,13 @@ public sealed record CliOutcome(int ExitCode, string StandardOutput, string Stan
 /// </summary>
 public sealed class CliInvoker(CliLocator locator)
 {
-    public async Task<CliOutcome> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    /// <param name="environment">Variables set for the child on top of the worker's own (null removes one).</param>
+    public async Task<CliOutcome> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
     {
         var command = locator.Command;
         var result = await CliWrap.Cli.Wrap(command.FileName)
             .WithArguments([.. command.PrefixArguments, .. arguments])
+            .WithEnvironmentVariables(environment)
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, cancellationToken);
         return new CliOutcome(result.ExitCode, result.StandardOutput, result.StandardError);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -7,6 +8,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Telemetry;
 using ImageGen.Worker.Cli;
 using Microsoft.Extensions.Options;
 
@@ -24,9 +26,18 @@ public sealed partial class GenerateJobHandler(
     RunStore runs,
     CliInvoker cli,
     WorkerState state,
+    QueueMetrics metrics,
+    IConfiguration configuration,
+    TimeProvider time,
     IOptions<WorkerOptions> options,
     ILogger<GenerateJobHandler> logger)
 {
+    /// <summary>OTLP settings the worker passes on to the CLI so its spans reach the same collector.</summary>
+    private static readonly string[] ForwardedOtlpSettings =
+    [
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_BSP_SCHEDULE_DELAY",
+    ];
+
     private enum StopReason
     {
         None,
@@ -38,9 +49,20 @@ public sealed partial class GenerateJobHandler(
 
     private DataRoot Root => database.Root;
 
+    /// <param name="claim">When the claim statement ran, for the trace's claim span.</param>
     /// <param name="releaseToken">Fires when the worker is shutting down and the job must be given back.</param>
-    public async Task RunAsync(ClaimedJob job, CancellationToken releaseToken)
+    public async Task RunAsync(ClaimedJob job, ClaimTiming claim, CancellationToken releaseToken)
     {
+        // The job's span continues the trace of the request that queued it and starts when it was queued,
+        // so the trace shows the wait, the claim, the run and the store in order.
+        var queuedAt = DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt);
+        using var activity = ImageGenTelemetry.Source.StartActivity($"job {job.Id}", ActivityKind.Consumer,
+            ImageGenTelemetry.ParseParent(job.TraceParent), startTime: queuedAt);
+        activity?.SetTag("imagegen.job.id", job.Id);
+        activity?.SetTag("imagegen.job.attempt", job.Attempt);
+        RecordSpan("job.wait", queuedAt, claim.Started);
+        RecordSpan("job.claim", claim.Started, claim.Ended);
+
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id, ["Attempt"] = job.Attempt });
         state.Started(job.Id);
         var succeeded = false;
@@ -51,13 +73,34 @@ public sealed partial class GenerateJobHandler(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogUnexpected(logger, e, job.Id);
-            await TryRecordFailureAsync(job, null, $"The worker failed while running the job: {e.Message}", transient: true);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            await TryRecordFailureAsync(job, null, ModelOf(job), $"The worker failed while running the job: {e.Message}", transient: true);
         }
         finally
         {
             state.Finished(job.Id, succeeded);
         }
     }
+
+    private static void RecordSpan(string name, DateTimeOffset start, DateTimeOffset end)
+    {
+        using var span = ImageGenTelemetry.Source.StartActivity(name, ActivityKind.Internal, Activity.Current?.Context ?? default, startTime: start);
+        span?.SetEndTime(end.UtcDateTime);
+    }
+
+    private static string ModelOf(ClaimedJob job)
+    {
+        try
+        {
+            return GeneratePayload.FromJson(job.PayloadJson).Model;
+        }
+        catch (JsonException)
+        {
+            return "unknown";
+        }
+    }
+
+    private TimeSpan Since(ClaimedJob job) => time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt);
 
     private async Task<bool> ExecuteAsync(ClaimedJob job, CancellationToken releaseToken)
     {
@@ -68,9 +111,11 @@ public sealed partial class GenerateJobHandler(
         }
         catch (JsonException e)
         {
-            await TryRecordFailureAsync(job, null, $"The job's payload is not valid: {e.Message}", transient: false);
+            await TryRecordFailureAsync(job, null, "unknown", $"The job's payload is not valid: {e.Message}", transient: false);
             return false;
         }
+        metrics.Started(payload.Model, Since(job));
+        Activity.Current?.SetTag("imagegen.model", payload.Model);
 
         var (projectSlug, itemSlug) = await FolderSlugsAsync(job, payload);
         var settings = JsonSerializer.Serialize(new { payload.Count, payload.Size, payload.AspectRatio, payload.Format, payload.Seed }, Json.Options);
@@ -85,6 +130,8 @@ public sealed partial class GenerateJobHandler(
             return false;
         }
         LogRunStarted(logger, job.Id, run, payload.Model, job.Attempt);
+        using var runScope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run });
+        Activity.Current?.SetTag("imagegen.run.id", run);
 
         var workDirectory = Path.Combine(Root.TempDir, $"job-{job.Id}-{job.ClaimToken[..8]}");
         try
@@ -112,10 +159,13 @@ public sealed partial class GenerateJobHandler(
         using var renewalDone = new CancellationTokenSource();
         var renewal = RenewUntilDoneAsync(job, reason => { stopReason = reason; stop.Cancel(); }, renewalDone.Token);
 
+        var started = time.GetUtcNow();
         CliOutcome? outcome = null;
+        var runSpan = ImageGenTelemetry.Source.StartActivity("job.run"); // ended in the finally below
         try
         {
-            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), stop.Token);
+            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), CliEnvironment(runSpan), stop.Token);
+            runSpan?.SetTag("process.exit.code", outcome.ExitCode);
         }
         catch (OperationCanceledException)
         {
@@ -128,7 +178,9 @@ public sealed partial class GenerateJobHandler(
         {
             await renewalDone.CancelAsync();
             await renewal;
+            runSpan?.Dispose();
         }
+        var ran = time.GetUtcNow() - started;
 
         switch (stopReason)
         {
@@ -137,6 +189,7 @@ public sealed partial class GenerateJobHandler(
                 return false;
             case StopReason.CancelRequested:
                 await RecordAsync(job, runId, (c, t) => queue.MarkCanceledAsync(c, t, job, "Canceled by request while running."), RunStatus.Canceled, "Canceled by request while running.");
+                metrics.Canceled(payload.Model, ran);
                 LogCanceled(logger, job.Id);
                 return false;
             case StopReason.Shutdown:
@@ -144,7 +197,7 @@ public sealed partial class GenerateJobHandler(
                 LogReleased(logger, job.Id);
                 return false;
             case StopReason.TimedOut:
-                await TryRecordFailureAsync(job, runId, $"imagegen did not finish within {options.Value.JobTimeout.TotalSeconds:0} s and was stopped.", transient: true);
+                await TryRecordFailureAsync(job, runId, payload.Model, $"imagegen did not finish within {options.Value.JobTimeout.TotalSeconds:0} s and was stopped.", transient: true);
                 return false;
         }
 
@@ -154,11 +207,13 @@ public sealed partial class GenerateJobHandler(
             var message = error?.Message ?? LastLine(outcome.StandardError) ?? $"imagegen exited with code {outcome.ExitCode} and said nothing.";
             // Usage and permanent errors will fail again; anything else (transient, a crash) is worth another try.
             var transient = outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent);
-            await TryRecordFailureAsync(job, runId, message, transient,
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, message);
+            await TryRecordFailureAsync(job, runId, payload.Model, message, transient,
                 error?.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, outcome.ExitCode);
             return false;
         }
 
+        using var store = ImageGenTelemetry.Source.StartActivity("job.store");
         IReadOnlyList<StoredImage> images;
         try
         {
@@ -167,7 +222,7 @@ public sealed partial class GenerateJobHandler(
         catch (Exception e) when (e is JsonException or InvalidDataException or IOException or NetVips.VipsException)
         {
             DeleteFolder(runFolder);
-            await TryRecordFailureAsync(job, runId, $"imagegen's output could not be stored: {e.Message}", transient: true);
+            await TryRecordFailureAsync(job, runId, payload.Model, $"imagegen's output could not be stored: {e.Message}", transient: true);
             return false;
         }
 
@@ -195,6 +250,7 @@ public sealed partial class GenerateJobHandler(
             LogLeaseLost(logger, job.Id);
             return false;
         }
+        metrics.Succeeded(payload.Model, ran, images.Count, images.Sum(i => i.Bytes), payload.Format);
         LogSucceeded(logger, job.Id, runId, images.Count, Root.ToRelative(runFolder));
         return true;
     }
@@ -302,7 +358,29 @@ public sealed partial class GenerateJobHandler(
         });
     }
 
-    private async Task TryRecordFailureAsync(ClaimedJob job, long? runId, string message, bool transient, TimeSpan? retryAfter = null, int? exitCode = null)
+    /// <summary>
+    /// The CLI's environment on top of the worker's: the run span as its parent (TRACEPARENT), its own service
+    /// name (not the worker's, nor the worker's instance id), and the OTLP settings the worker was given.
+    /// </summary>
+    private Dictionary<string, string?> CliEnvironment(Activity? runSpan)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            [ImageGenTelemetry.TraceParentVariable] = runSpan?.Id,
+            ["OTEL_SERVICE_NAME"] = "imagegen-cli",
+            ["OTEL_RESOURCE_ATTRIBUTES"] = null,
+        };
+        foreach (var key in ForwardedOtlpSettings)
+        {
+            if (configuration[key] is { Length: > 0 } value)
+            {
+                environment[key] = value;
+            }
+        }
+        return environment;
+    }
+
+    private async Task TryRecordFailureAsync(ClaimedJob job, long? runId, string model, string message, bool transient, TimeSpan? retryAfter = null, int? exitCode = null)
     {
         var outcome = await database.WriteAsync(async (c, t) =>
         {
@@ -313,6 +391,10 @@ public sealed partial class GenerateJobHandler(
             }
             return result;
         });
+        if (outcome != FailOutcome.Lost)
+        {
+            metrics.Failed(model, Since(job), outcome == FailOutcome.WillRetry);
+        }
         switch (outcome)
         {
             case FailOutcome.WillRetry:

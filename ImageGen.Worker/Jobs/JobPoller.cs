@@ -34,6 +34,7 @@ public sealed partial class JobPoller(
             {
                 await slots.WaitAsync(stoppingToken);
                 ClaimedJob? job = null;
+                DateTimeOffset claimStarted = default, claimEnded = default;
                 try
                 {
                     if (time.GetUtcNow() >= nextSweep)
@@ -43,8 +44,12 @@ public sealed partial class JobPoller(
                         {
                             LogWorkerLost(logger, lost);
                         }
+                        var (depth, oldest) = await queue.QueueSnapshotAsync(stoppingToken);
+                        state.QueueObserved(depth, oldest);
                     }
+                    claimStarted = time.GetUtcNow();
                     job = await queue.ClaimAsync(settings.WorkerId, stoppingToken);
+                    claimEnded = time.GetUtcNow();
                     state.Polled();
                 }
                 catch (SqliteException e)
@@ -63,7 +68,7 @@ public sealed partial class JobPoller(
                 idleDelay = settings.MinPollInterval;
                 LogClaimed(logger, job.Id, job.Attempt, job.MaxAttempts);
                 running.RemoveAll(t => t.IsCompleted);
-                running.Add(RunAndFreeSlotAsync(job, slots, release.Token));
+                running.Add(RunAndFreeSlotAsync(job, new ClaimTiming(claimStarted, claimEnded), slots, release.Token));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -82,12 +87,12 @@ public sealed partial class JobPoller(
         }
     }
 
-    private async Task RunAndFreeSlotAsync(ClaimedJob job, SemaphoreSlim slots, CancellationToken releaseToken)
+    private async Task RunAndFreeSlotAsync(ClaimedJob job, ClaimTiming claim, SemaphoreSlim slots, CancellationToken releaseToken)
     {
         try
         {
             // Off the polling loop's context, so a slow job never delays the next claim.
-            await Task.Run(() => handler.RunAsync(job, releaseToken), CancellationToken.None);
+            await Task.Run(() => handler.RunAsync(job, claim, releaseToken), CancellationToken.None);
         }
         finally
         {

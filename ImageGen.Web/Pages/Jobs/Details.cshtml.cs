@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Text.Json;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Telemetry;
 using ImageGen.Web.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.Jobs;
 
-public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries runs, WorkerClient worker) : PageModel
+public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries runs, WorkerClient worker, QueueMetrics metrics) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -61,12 +62,25 @@ public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries run
     {
         if (await queue.RetryAsync(id, Activity.Current?.Id, cancellationToken) is { } retryId)
         {
+            metrics.Queued(ModelOf(await queue.GetAsync(retryId, cancellationToken)));
             await worker.WakeAsync(cancellationToken);
             StatusMessage = $"Job #{id} queued again as job #{retryId}.";
             return Redirect($"/jobs/{retryId}");
         }
         StatusMessage = $"Error: job #{id} can only be retried once it has failed or been canceled.";
         return Redirect($"/jobs/{id}");
+    }
+
+    private static string ModelOf(JobRecord? job)
+    {
+        try
+        {
+            return job is null ? "unknown" : GeneratePayload.FromJson(job.PayloadJson).Model;
+        }
+        catch (JsonException)
+        {
+            return "unknown";
+        }
     }
 
     private static string Pretty(string json)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.Jobs;
 
-public sealed class IndexModel(JobQueries jobs) : PageModel
+public sealed class IndexModel(JobQueries jobs, JobQueue queue) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -18,6 +18,7 @@ public sealed class IndexModel(JobQueries jobs) : PageModel
 
     public Page<JobListItem> Jobs { get; private set; } = new([], null);
     public string LiveVersion { get; private set; } = "";
+    public bool Paused { get; private set; }
 
     public string BaseUrl => Status is null ? "/jobs" : $"/jobs?status={Status}";
 
@@ -29,6 +30,7 @@ public sealed class IndexModel(JobQueries jobs) : PageModel
             return Redirect("/jobs");
         }
         LiveVersion = await jobs.VersionAsync(cancellationToken);
+        Paused = await queue.IsPausedAsync(cancellationToken);
         Jobs = await jobs.ListAsync(Status, Before, cancellationToken: cancellationToken);
         return Page();
     }
