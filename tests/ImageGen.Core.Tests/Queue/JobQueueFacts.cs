@@ -249,4 +249,44 @@ public sealed class JobQueueFacts
         Assert.Null(row.ClaimToken);
         Assert.Equal(1, (await db.Queue.ClaimAsync("w2"))!.Attempt);
     }
+
+    [Fact]
+    public async Task Pause_StopsEveryClaim_AndResumeRestoresThem()
+    {
+        using var db = await TestDatabase.CreateAsync();
+        var id = (await db.Queue.EnqueueAsync(Job())).JobId;
+
+        await db.Queue.SetPausedAsync(true, "test");
+
+        Assert.True(await db.Queue.IsPausedAsync());
+        Assert.Null(await db.Queue.ClaimAsync("w"));
+        Assert.Equal(JobStatus.Queued, (await db.Queue.GetAsync(id))!.Status);
+
+        await db.Queue.SetPausedAsync(false, "test");
+
+        Assert.False(await db.Queue.IsPausedAsync());
+        Assert.Equal(id, (await db.Queue.ClaimAsync("w"))!.Id);
+    }
+
+    [Fact]
+    public async Task RequeueExpired_PutsJobsWithALapsedLeaseBackNow_AndLeavesLiveOnesAlone()
+    {
+        using var db = await TestDatabase.CreateAsync();
+        var first = (await db.Queue.EnqueueAsync(Job())).JobId;
+        var second = (await db.Queue.EnqueueAsync(Job())).JobId;
+        var live = (await db.Queue.EnqueueAsync(Job())).JobId;
+        await db.Queue.ClaimAsync("dead-1");
+        await db.Queue.ClaimAsync("dead-2");
+        db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+        Assert.Equal(live, (await db.Queue.ClaimAsync("alive"))!.Id);
+
+        var requeued = await db.Queue.RequeueExpiredAsync();
+
+        Assert.Equal(2, requeued);
+        Assert.Equal(JobStatus.Queued, (await db.Queue.GetAsync(first))!.Status);
+        Assert.Equal(JobStatus.Queued, (await db.Queue.GetAsync(second))!.Status);
+        Assert.Null((await db.Queue.GetAsync(first))!.ClaimToken);
+        Assert.Equal(JobStatus.Running, (await db.Queue.GetAsync(live))!.Status);
+        Assert.Equal(0, await db.Queue.RequeueExpiredAsync());
+    }
 }
