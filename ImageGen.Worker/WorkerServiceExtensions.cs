@@ -1,6 +1,5 @@
 using ImageGen.Core;
 using ImageGen.Core.Queue;
-using ImageGen.Core.Telemetry;
 using ImageGen.Worker.Cli;
 using ImageGen.Worker.Jobs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -67,9 +66,6 @@ public static class WorkerServiceExtensions
             wake.Wake();
             return Results.Ok(new { requeued });
         });
-        var metrics = app.Services.GetRequiredService<QueueMetrics>();
-        var state = app.Services.GetRequiredService<WorkerState>();
-        metrics.ObserveWorker(() => state.QueueDepth, () => state.OldestQueuedAgeSeconds, () => state.RunningJobIds.Count);
         return app;
     }
 }

@@ -26,6 +26,19 @@ public sealed record GeneratePayload
     public static GeneratePayload FromJson(string json) =>
         JsonSerializer.Deserialize<GeneratePayload>(json, Json.Options)
         ?? throw new JsonException("The job payload is empty.");
+
+    /// <summary>The model a stored payload names, or "unknown" when it cannot be read (for metrics and labels).</summary>
+    public static string ModelOf(string? json)
+    {
+        try
+        {
+            return json is null ? "unknown" : FromJson(json).Model;
+        }
+        catch (JsonException)
+        {
+            return "unknown";
+        }
+    }
 }
 
 /// <summary>JSON conventions shared by payloads, manifests and sidecars: camelCase, nulls omitted.</summary>

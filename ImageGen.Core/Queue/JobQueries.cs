@@ -62,16 +62,16 @@ public sealed class JobQueries(Database database)
     public Task<string> VersionAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync(async c =>
         {
-            var (max, count) = await c.QuerySingleAsync<(long?, long)>("SELECT max(updated_at), (SELECT max(id) FROM jobs) FROM jobs");
-            return $"{max ?? 0}-{count}";
+            var (lastUpdate, lastId) = await c.QuerySingleAsync<(long?, long?)>("SELECT max(updated_at), max(id) FROM jobs");
+            return $"{lastUpdate ?? 0}-{lastId ?? 0}";
         }, cancellationToken);
 
     /// <summary>As <see cref="VersionAsync"/>, for one work item's jobs.</summary>
     public Task<string> WorkItemVersionAsync(long workItemId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(async c =>
         {
-            var (max, count) = await c.QuerySingleAsync<(long?, long)>(
+            var (lastUpdate, jobCount) = await c.QuerySingleAsync<(long?, long)>(
                 "SELECT max(updated_at), count(*) FROM jobs WHERE work_item_id = @workItemId", new { workItemId });
-            return $"{max ?? 0}-{count}";
+            return $"{lastUpdate ?? 0}-{jobCount}";
         }, cancellationToken);
 }

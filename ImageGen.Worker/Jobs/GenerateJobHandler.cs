@@ -74,7 +74,7 @@ public sealed partial class GenerateJobHandler(
         {
             LogUnexpected(logger, e, job.Id);
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            await TryRecordFailureAsync(job, null, ModelOf(job), $"The worker failed while running the job: {e.Message}", transient: true);
+            await TryRecordFailureAsync(job, null, GeneratePayload.ModelOf(job.PayloadJson), $"The worker failed while running the job: {e.Message}", transient: true);
         }
         finally
         {
@@ -86,18 +86,6 @@ public sealed partial class GenerateJobHandler(
     {
         using var span = ImageGenTelemetry.Source.StartActivity(name, ActivityKind.Internal, Activity.Current?.Context ?? default, startTime: start);
         span?.SetEndTime(end.UtcDateTime);
-    }
-
-    private static string ModelOf(ClaimedJob job)
-    {
-        try
-        {
-            return GeneratePayload.FromJson(job.PayloadJson).Model;
-        }
-        catch (JsonException)
-        {
-            return "unknown";
-        }
     }
 
     private TimeSpan Since(ClaimedJob job) => time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt);

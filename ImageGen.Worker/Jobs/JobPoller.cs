@@ -1,4 +1,5 @@
 using ImageGen.Core.Queue;
+using ImageGen.Core.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,7 @@ public sealed partial class JobPoller(
     GenerateJobHandler handler,
     WakeSignal wake,
     WorkerState state,
+    QueueMetrics metrics,
     TimeProvider time,
     IOptions<WorkerOptions> options,
     ILogger<JobPoller> logger) : BackgroundService
@@ -27,6 +29,7 @@ public sealed partial class JobPoller(
         var idleDelay = settings.MinPollInterval;
         var nextSweep = DateTimeOffset.MinValue;
         LogStarted(logger, settings.WorkerId, settings.Concurrency);
+        metrics.ObserveWorker(() => state.QueueDepth, () => state.OldestQueuedAgeSeconds, () => state.RunningJobIds.Count);
 
         try
         {

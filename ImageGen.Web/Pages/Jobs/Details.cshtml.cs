@@ -62,25 +62,13 @@ public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries run
     {
         if (await queue.RetryAsync(id, Activity.Current?.Id, cancellationToken) is { } retryId)
         {
-            metrics.Queued(ModelOf(await queue.GetAsync(retryId, cancellationToken)));
+            metrics.Queued(GeneratePayload.ModelOf((await queue.GetAsync(retryId, cancellationToken))?.PayloadJson));
             await worker.WakeAsync(cancellationToken);
             StatusMessage = $"Job #{id} queued again as job #{retryId}.";
             return Redirect($"/jobs/{retryId}");
         }
         StatusMessage = $"Error: job #{id} can only be retried once it has failed or been canceled.";
         return Redirect($"/jobs/{id}");
-    }
-
-    private static string ModelOf(JobRecord? job)
-    {
-        try
-        {
-            return job is null ? "unknown" : GeneratePayload.FromJson(job.PayloadJson).Model;
-        }
-        catch (JsonException)
-        {
-            return "unknown";
-        }
     }
 
     private static string Pretty(string json)
