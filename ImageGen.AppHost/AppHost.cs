@@ -10,11 +10,14 @@ var worker = builder.AddProject<Projects.ImageGen_Worker>("worker")
     .WithHttpHealthCheck("/health")
     .WithQueueCommands();
 
-builder.AddProject<Projects.ImageGen_Web>("web")
+var web = builder.AddProject<Projects.ImageGen_Web>("web")
     .WithEnvironment("ImageGen__DataDir", dataDir)
     .WithReference(worker)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()
     .WithUrlForEndpoint("http", url => url.DisplayText = "Open ImageGen");
+
+// Provider keys and addresses, only when set: keys as secret parameters (masked in the dashboard).
+builder.ForwardProviderSettings(worker, web);
 
 builder.Build().Run();

@@ -21,6 +21,38 @@ internal static class Extensions
     }
 
     /// <summary>
+    /// Passes the image providers' settings to the worker (whose CLI uses them) and the web app (which shows which
+    /// models are available): <c>OPENAI_API_KEY</c> and <c>GEMINI_API_KEY</c> as secret parameters, the other
+    /// settings as plain variables, each only when set in the AppHost's configuration or environment.
+    /// </summary>
+    public static void ForwardProviderSettings(this IDistributedApplicationBuilder builder, params IResourceBuilder<ProjectResource>[] projects)
+    {
+        foreach (var (parameter, variable) in new[] { ("openai-api-key", "OPENAI_API_KEY"), ("gemini-api-key", "GEMINI_API_KEY"), ("compat-api-key", "IMAGEGEN_COMPAT_API_KEY") })
+        {
+            var value = builder.Configuration[$"Parameters:{parameter}"] ?? builder.Configuration[variable];
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+            var secret = builder.AddParameter(parameter, value, secret: true);
+            foreach (var project in projects)
+            {
+                project.WithEnvironment(variable, secret);
+            }
+        }
+        foreach (var variable in new[] { "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL", "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_MODEL" })
+        {
+            if (builder.Configuration[variable] is { Length: > 0 } value)
+            {
+                foreach (var project in projects)
+                {
+                    project.WithEnvironment(variable, value);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Dashboard commands on the worker resource: pause and resume the queue, and requeue jobs whose lease
     /// expired. Each calls the worker's own endpoint, so the dashboard and the web app change the same state.
     /// </summary>

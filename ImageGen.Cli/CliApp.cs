@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ImageGen.Cli.Commands;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Providers;
 
 namespace ImageGen.Cli;
 
@@ -12,7 +13,7 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var registry = ModelRegistry.CreateDefault();
+        var registry = ModelRegistry.CreateDefault(ProviderSettings.FromEnvironment());
         var root = new RootCommand("imagegen: generate brand-consistent images from the command line.")
         {
             GenerateCommand.Create(registry, stdout, stderr),

@@ -1,5 +1,6 @@
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Telemetry;
@@ -24,7 +25,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<JobQueries>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<CatalogStore>();
-        services.AddSingleton(_ => ModelRegistry.CreateDefault());
+        // Availability only (keys set or not): generation itself runs in the CLI, which reads its own environment.
+        services.AddSingleton(_ => ModelRegistry.CreateDefault(ProviderSettings.FromEnvironment(key => configuration[key])));
         services.AddMetrics();
         services.AddSingleton<QueueMetrics>();
         return services;

@@ -25,7 +25,8 @@ public sealed record GenerateManifest
 
 public sealed record GenerateSettings(int Width, int Height, string AspectRatio, string Format, int Count, long Seed);
 
-public sealed record ManifestImage(string Path, int Width, int Height, string Format, long Bytes, long Seed);
+/// <param name="Note">What the CLI did locally to meet the request (resized, converted), when it did anything.</param>
+public sealed record ManifestImage(string Path, int Width, int Height, string Format, long Bytes, long Seed, string? Note = null);
 
 /// <summary>What the CLI prints on stdout with <c>--json</c> when it fails, so the worker gets its words and retry hint.</summary>
 public sealed record CliError(string Kind, string Message, double? RetryAfterSeconds = null)

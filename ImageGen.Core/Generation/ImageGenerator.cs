@@ -48,9 +48,17 @@ public sealed class ImageGenerator(ModelRegistry registry)
         for (var i = 0; i < images.Count; i++)
         {
             var image = images[i];
+            string? note = null;
+            if (!image.Finished)
+            {
+                // Provider output: meet the requested size and format locally and embed provenance.
+                var provenance = new Provenance(request.Prompt, model.Info.Id, image.Seed, request.Size.Width, request.Size.Height, request.Format, OfflineProceduralModel.Generator);
+                (var bytes, note) = ImageFinisher.Finish(image.Bytes, request.Size, request.Format, provenance);
+                image = image with { Bytes = bytes, Width = request.Size.Width, Height = request.Size.Height, Format = request.Format, Finished = true };
+            }
             var path = Path.Combine(outputDirectory, $"{i + 1:00}-seed{image.Seed}.{ImageFormats.Extension(image.Format)}");
             await File.WriteAllBytesAsync(path, image.Bytes, cancellationToken);
-            entries.Add(new ManifestImage(path, image.Width, image.Height, image.Format, image.Bytes.LongLength, image.Seed));
+            entries.Add(new ManifestImage(path, image.Width, image.Height, image.Format, image.Bytes.LongLength, image.Seed, note));
         }
 
         var manifest = new GenerateManifest

@@ -1,3 +1,5 @@
+using ImageGen.Core.Providers;
+
 namespace ImageGen.Core.Generation;
 
 /// <summary>A model as the CLI and the UI list it. Unavailable models are listed with the reason, not hidden.</summary>
@@ -14,27 +16,71 @@ public interface IImageModel
 
 public sealed record ModelRequest(string Prompt, ImageSize Size, string Format, int Count, long Seed);
 
-public sealed record ModelImage(byte[] Bytes, int Width, int Height, string Format, long Seed);
+/// <summary>
+/// One image from a model. <see cref="Finished"/> images are already in the requested size and format with
+/// provenance embedded (the offline model); provider output is not, and the generator finishes it locally.
+/// </summary>
+public sealed record ModelImage(byte[] Bytes, int Width, int Height, string Format, long Seed, bool Finished = true)
+{
+    public static ModelImage Unfinished(byte[] bytes, long seed) => new(bytes, 0, 0, "", seed, Finished: false);
+}
 
-/// <summary>The models this build knows, by id.</summary>
-public sealed class ModelRegistry(IEnumerable<IImageModel> models)
+/// <summary>
+/// The models this build knows. The listed ones are the offline model and each provider's configured default;
+/// any other <c>provider/model</c> id of a known provider resolves too (e.g. <c>openai/gpt-image-1.5</c>).
+/// </summary>
+public sealed class ModelRegistry
 {
     public const string DefaultModelId = OfflineProceduralModel.Id;
 
-    private readonly Dictionary<string, IImageModel> _models = models.ToDictionary(m => m.Info.Id, StringComparer.Ordinal);
+    private readonly Dictionary<string, IImageModel> _listed;
+    private readonly Dictionary<string, Func<string, IImageModel>> _providers;
 
-    /// <summary>The registry of a stock build: the offline model.</summary>
-    public static ModelRegistry CreateDefault() => new([new OfflineProceduralModel()]);
+    public ModelRegistry(IEnumerable<IImageModel> listed, IReadOnlyDictionary<string, Func<string, IImageModel>>? providers = null)
+    {
+        _listed = listed.ToDictionary(m => m.Info.Id, StringComparer.Ordinal);
+        _providers = new Dictionary<string, Func<string, IImageModel>>(providers ?? new Dictionary<string, Func<string, IImageModel>>(), StringComparer.Ordinal);
+    }
 
-    public IReadOnlyList<ModelInfo> List() => _models.Values.Select(m => m.Info).OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+    /// <summary>The stock registry: the offline model and the OpenAI, Gemini and compatible-server providers.</summary>
+    public static ModelRegistry CreateDefault(ProviderSettings? settings = null, HttpClient? http = null)
+    {
+        settings ??= new ProviderSettings();
+        http ??= new HttpClient { Timeout = settings.RequestTimeout };
+        var providers = new Dictionary<string, Func<string, IImageModel>>
+        {
+            [OpenAiImageModel.Prefix] = model => new OpenAiImageModel(model, settings, http),
+            [GeminiImageModel.Prefix] = model => new GeminiImageModel(model, settings, http),
+            [CompatImageModel.Prefix] = model => new CompatImageModel(model, settings, http),
+        };
+        return new ModelRegistry(
+            [
+                new OfflineProceduralModel(),
+                providers[OpenAiImageModel.Prefix](settings.OpenAiModel),
+                providers[GeminiImageModel.Prefix](settings.GeminiModel),
+                providers[CompatImageModel.Prefix](settings.CompatModel),
+            ],
+            providers);
+    }
+
+    public IReadOnlyList<ModelInfo> List() => _listed.Values.Select(m => m.Info).OrderBy(m => m.Id, StringComparer.Ordinal).ToList();
+
+    /// <summary>The model for <paramref name="id"/>, or null when no listed model or provider matches.</summary>
+    public IImageModel? Find(string id)
+    {
+        if (_listed.TryGetValue(id, out var model))
+        {
+            return model;
+        }
+        var slash = id.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && slash < id.Length - 1 && _providers.TryGetValue(id[..(slash + 1)], out var create) ? create(id[(slash + 1)..]) : null;
+    }
 
     /// <summary>The model for <paramref name="id"/>; a usage error naming the known ids when there is none.</summary>
     public IImageModel Resolve(string id)
     {
-        if (!_models.TryGetValue(id, out var model))
-        {
-            throw ImageGenException.Usage($"Unknown model '{id}'. Known models: {string.Join(", ", _models.Keys.Order(StringComparer.Ordinal))}.");
-        }
+        var model = Find(id) ?? throw ImageGenException.Usage(
+            $"Unknown model '{id}'. Known models: {string.Join(", ", _listed.Keys.Order(StringComparer.Ordinal))} (or another model of openai/, google/ or compat/).");
         if (!model.Info.Available)
         {
             throw new ImageGenException(ErrorKind.Permanent, $"Model '{id}' is not available: {model.Info.UnavailableReason}");

@@ -39,5 +39,5 @@ public sealed class OfflineProceduralModel : IImageModel
         return Task.FromResult<IReadOnlyList<ModelImage>>(images);
     }
 
-    internal static string Generator => $"imagegen {typeof(OfflineProceduralModel).Assembly.GetName().Version?.ToString(3)}";
+    public static string Generator => $"imagegen {typeof(OfflineProceduralModel).Assembly.GetName().Version?.ToString(3)}";
 }

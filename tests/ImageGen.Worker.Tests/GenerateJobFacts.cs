@@ -41,7 +41,7 @@ public sealed class GenerateJobFacts
             Assert.Equal(("png", 256L, 128L), (image.Format, image.Width, image.Height));
         }
         Assert.True(File.Exists(Path.Combine(host.Root.Path, "images", "demo", "hero", $"run-{run.Id}", GenerateManifest.SidecarFileName)));
-        Assert.Empty(host.FilesUnder("tmp"));
+        await host.WaitForEmptyTempAsync();
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class GenerateJobFacts
         Assert.Equal((RunStatus.Failed, job.ErrorMessage), (run.Status, run.ErrorMessage));
         Assert.Equal(0, await host.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM run_images")));
         Assert.Empty(host.FilesUnder("images"));
-        Assert.Empty(host.FilesUnder("tmp"));
+        await host.WaitForEmptyTempAsync();
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class GenerateJobFacts
         Assert.True(waits[0] >= 300, $"first retry after {waits[0]} ms");
         Assert.True(waits[1] > waits[0], $"retry waits did not grow: {string.Join(", ", waits)} ms");
         Assert.Empty(host.FilesUnder("images"));
-        Assert.Empty(host.FilesUnder("tmp"));
+        await host.WaitForEmptyTempAsync();
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class GenerateJobFacts
             Assert.Equal("Canceled by request while running.", job.ErrorMessage);
             var runStatus = await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM runs"));
             Assert.Equal(RunStatus.Canceled, runStatus);
-            Assert.Empty(host.FilesUnder("tmp"));
+            await host.WaitForEmptyTempAsync();
         }
         finally
         {
@@ -161,7 +161,7 @@ public sealed class GenerateJobFacts
             Assert.Null(job.ClaimToken);
             Assert.Equal(RunStatus.Canceled, await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM runs")));
             Assert.All(cli.Pids, pid => Assert.False(FakeCli.IsAlive(pid)));
-            Assert.Empty(host.FilesUnder("tmp"));
+            await host.WaitForEmptyTempAsync();
         }
         finally
         {

@@ -92,6 +92,13 @@ public sealed class WorkerTestHost : IAsyncDisposable
             ? Directory.EnumerateFiles(Path.Combine(Root.Path, relative), "*", SearchOption.AllDirectories)
             : [];
 
+    /// <summary>
+    /// The job's temporary folder is removed just after its outcome is recorded (in the handler's finally), so a
+    /// test that has just seen the outcome waits a moment for it.
+    /// </summary>
+    public Task WaitForEmptyTempAsync() =>
+        Eventually.TrueAsync(() => !FilesUnder("tmp").Any(), TimeSpan.FromSeconds(10), "the job's temporary folder to be removed");
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

@@ -38,7 +38,7 @@ public sealed class GenerateInput
     /// <summary>Checks the model, format and size the way the CLI will, so a bad value is caught on the form.</summary>
     public void Validate(ModelStateDictionary modelState, ModelRegistry registry)
     {
-        var model = registry.List().FirstOrDefault(m => m.Id == Model);
+        var model = registry.Find(Model ?? "")?.Info;
         if (model is null)
         {
             modelState.AddModelError("Generate.Model", $"Unknown model '{Model}'.");

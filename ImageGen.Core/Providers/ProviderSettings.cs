@@ -1,0 +1,43 @@
+namespace ImageGen.Core.Providers;
+
+/// <summary>
+/// Where the remote models are and the keys to reach them, read from the environment (the worker passes its own
+/// environment to the CLI; the AppHost forwards keys as secret parameters). Model ids are settings with defaults,
+/// never hard-coded in logic. Keys are held here only: never written to a payload, a manifest, a log or a span.
+/// </summary>
+public sealed record ProviderSettings
+{
+    public string? OpenAiApiKey { get; init; }
+    public string OpenAiBaseUrl { get; init; } = "https://api.openai.com";
+    public string OpenAiModel { get; init; } = "gpt-image-2";
+
+    public string? GeminiApiKey { get; init; }
+    public string GeminiBaseUrl { get; init; } = "https://generativelanguage.googleapis.com";
+    public string GeminiModel { get; init; } = "gemini-3.1-flash-image";
+
+    /// <summary>An OpenAI-compatible server (sd-server, vLLM-Omni, LocalAI, Ollama…); no default.</summary>
+    public string? CompatBaseUrl { get; init; }
+    public string? CompatApiKey { get; init; }
+    public string CompatModel { get; init; } = "default";
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    public static ProviderSettings FromEnvironment(Func<string, string?>? read = null)
+    {
+        read ??= Environment.GetEnvironmentVariable;
+        string? Get(string name) => read(name) is { Length: > 0 } value ? value.Trim() : null;
+        var defaults = new ProviderSettings();
+        return new ProviderSettings
+        {
+            OpenAiApiKey = Get("OPENAI_API_KEY"),
+            OpenAiBaseUrl = Get("OPENAI_BASE_URL") ?? defaults.OpenAiBaseUrl,
+            OpenAiModel = Get("IMAGEGEN_OPENAI_MODEL") ?? defaults.OpenAiModel,
+            GeminiApiKey = Get("GEMINI_API_KEY"),
+            GeminiBaseUrl = Get("GEMINI_BASE_URL") ?? defaults.GeminiBaseUrl,
+            GeminiModel = Get("IMAGEGEN_GEMINI_MODEL") ?? defaults.GeminiModel,
+            CompatBaseUrl = Get("IMAGEGEN_COMPAT_BASE_URL"),
+            CompatApiKey = Get("IMAGEGEN_COMPAT_API_KEY"),
+            CompatModel = Get("IMAGEGEN_COMPAT_MODEL") ?? defaults.CompatModel,
+        };
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using ImageGen.Core.Imaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImageGen.Cli.Tests;
+
+/// <summary>A request as the fake provider received it.</summary>
+public sealed record ProviderRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, JsonElement Body);
+
+/// <summary>
+/// A stand-in image API on a real loopback Kestrel port: records every request and answers what the test says.
+/// <c>GET /files/{name}</c> serves <see cref="Png"/>, for servers that answer with a URL.
+/// </summary>
+public sealed class FakeProvider : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeProvider(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<ProviderRequest> Requests { get; } = new();
+
+    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>A 64×48 PNG, what the fakes return as "generated" images.</summary>
+    public static byte[] Png { get; } = ImageEncoder.EncodeRgb(Enumerable.Repeat((byte)180, 64 * 48 * 3).ToArray(), 64, 48, ImageFormats.Png, null);
+
+    public static byte[] Jpeg { get; } = ImageEncoder.EncodeRgb(Enumerable.Repeat((byte)90, 64 * 64 * 3).ToArray(), 64, 64, ImageFormats.Jpeg, null);
+
+    public static async Task<FakeProvider> StartAsync(Func<ProviderRequest, IResult> answer)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var provider = new FakeProvider(app);
+        app.MapGet("/files/{name}", (string name) => Results.Bytes(Png, "image/png"));
+        app.MapPost("/{**path}", async (HttpRequest request) =>
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body);
+            var recorded = new ProviderRequest(request.Method, request.Path.Value!,
+                request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), document.RootElement.Clone());
+            provider.Requests.Enqueue(recorded);
+            return answer(recorded);
+        });
+        await app.StartAsync();
+        return provider;
+    }
+
+    public static IResult Json(object body, int status = 200, IDictionary<string, string>? headers = null) =>
+        new JsonWithHeaders(body, status, headers);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private sealed class JsonWithHeaders(object body, int status, IDictionary<string, string>? headers) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            {
+                httpContext.Response.Headers[name] = value;
+            }
+            httpContext.Response.StatusCode = status;
+            return httpContext.Response.WriteAsJsonAsync(body);
+        }
+    }
+}
