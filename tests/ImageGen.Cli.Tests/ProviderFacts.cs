@@ -188,10 +188,7 @@ public sealed class ProviderFacts
     [Fact]
     public async Task Compat_ServerNotListening_IsATransientFailure()
     {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = ImageGen.Testing.Ports.Closed();
         using var dir = new TempDirectory("compat");
 
         var result = await ImageGenProcess.RunWithAsync(new Dictionary<string, string?> { ["IMAGEGEN_COMPAT_BASE_URL"] = $"http://127.0.0.1:{port}" },

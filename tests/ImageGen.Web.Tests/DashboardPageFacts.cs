@@ -44,11 +44,7 @@ public sealed class DashboardPageFacts
     [Fact]
     public async Task Dashboard_WhenTheWorkerIsDown_SaysSoAndStillRenders()
     {
-        // A port nothing listens on: bind one, note it, release it.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = ImageGen.Testing.Ports.Closed();
         await using var web = new WebTestHost($"http://127.0.0.1:{port}");
         using var client = web.CreateClient();
 
