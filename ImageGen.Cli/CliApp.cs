@@ -17,6 +17,7 @@ public static class CliApp
         var root = new RootCommand("imagegen: generate brand-consistent images from the command line.")
         {
             GenerateCommand.Create(registry, stdout, stderr),
+            ConvertCommand.Create(stdout, stderr),
             ModelsCommand.Create(registry, stdout),
         };
 

@@ -33,6 +33,7 @@ public static class ImageEncoder
         return format switch
         {
             // Compression 6 is zlib's default: within a few percent of 9's size at a fraction of the time.
+            // For PNG, quality is not a thing; libvips' own default (6) is kept.
             ImageFormats.Png => tagged.PngsaveBuffer(compression: 6),
             ImageFormats.Jpeg => tagged.JpegsaveBuffer(q: quality ?? DefaultJpegQuality, optimizeCoding: true),
             ImageFormats.Webp => tagged.WebpsaveBuffer(q: quality ?? DefaultWebpQuality),

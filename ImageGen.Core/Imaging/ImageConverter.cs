@@ -1,0 +1,69 @@
+using ImageGen.Core.Generation;
+using NetVips;
+
+namespace ImageGen.Core.Imaging;
+
+/// <summary>One converted file.</summary>
+public sealed record ConvertedImage(string Input, string Path, string Format, int Width, int Height, long Bytes);
+
+/// <summary>
+/// <c>imagegen convert</c>: re-encodes a file to png, jpeg or webp, optionally shrinking it to fit a box, keeping the
+/// metadata libvips carries over (XMP, and PNG text chunks when the output is PNG). libvips' thumbnail path
+/// decodes at reduced size where the format allows (shrink-on-load), which is what makes large inputs cheap.
+/// </summary>
+public static class ImageConverter
+{
+    public const int MinQuality = 1;
+    public const int MaxQuality = 100;
+    public const int MaxBox = 16_384;
+
+    public static ConvertedImage Convert(string input, string outputDirectory, string format, int? quality, int? maxSize)
+    {
+        if (!File.Exists(input))
+        {
+            throw ImageGenException.Usage($"'{input}' does not exist.");
+        }
+        Image image;
+        try
+        {
+            image = maxSize is { } box
+                ? Image.Thumbnail(input, box, height: box, size: Enums.Size.Down)
+                : Image.NewFromFile(input, access: Enums.Access.Sequential);
+        }
+        catch (VipsException e)
+        {
+            throw ImageGenException.Usage($"'{input}' is not a readable image: {e.Message.Split('\n')[0].Trim()}");
+        }
+        using (image)
+        {
+            Image working = image;
+            if (format == ImageFormats.Jpeg && image.HasAlpha())
+            {
+                working = image.Flatten(background: [255, 255, 255]);
+            }
+            try
+            {
+                byte[] bytes;
+                try
+                {
+                    bytes = ImageEncoder.Encode(working, format, provenance: null, quality);
+                }
+                catch (VipsException e)
+                {
+                    throw ImageGenException.Usage($"'{input}' could not be encoded as {format}: {e.Message.Split('\n')[0].Trim()}");
+                }
+                Directory.CreateDirectory(outputDirectory);
+                var output = System.IO.Path.Combine(outputDirectory, $"{System.IO.Path.GetFileNameWithoutExtension(input)}.{ImageFormats.Extension(format)}");
+                File.WriteAllBytes(output, bytes);
+                return new ConvertedImage(input, output, format, working.Width, working.Height, bytes.LongLength);
+            }
+            finally
+            {
+                if (!ReferenceEquals(working, image))
+                {
+                    working.Dispose();
+                }
+            }
+        }
+    }
+}
