@@ -26,6 +26,25 @@ public static class Endpoints
                 entityTag: new EntityTagHeaderValue($"\"{image.Sha256}\""));
         });
 
+        // What every grid loads: the WebP thumbnail made at ingest (the original when an image has none).
+        app.MapGet("/images/{id:long}/thumbnail", async (long id, RunQueries runs, DataRoot root, CancellationToken cancellationToken) =>
+        {
+            var image = await runs.GetImageAsync(id, cancellationToken);
+            if (image is null)
+            {
+                return Results.NotFound();
+            }
+            var thumbnail = image.ThumbnailPath is null ? null : root.ResolveRelative(image.ThumbnailPath);
+            if (thumbnail is not null && File.Exists(thumbnail))
+            {
+                return Results.File(thumbnail, "image/webp", entityTag: new EntityTagHeaderValue($"\"{image.Sha256}-t\""));
+            }
+            var original = root.ResolveRelative(image.Path);
+            return original is not null && File.Exists(original)
+                ? Results.File(original, ImageFormats.ContentType(image.Format), entityTag: new EntityTagHeaderValue($"\"{image.Sha256}\""))
+                : Results.NotFound();
+        });
+
         app.MapGet("/live/jobs", async (JobQueries jobs, CancellationToken cancellationToken) =>
             Results.Json(new { version = await jobs.VersionAsync(cancellationToken) }));
 

@@ -29,6 +29,7 @@ public sealed class RunImageView
     public long Bytes { get; init; }
     public string Sha256 { get; init; } = "";
     public long? Seed { get; init; }
+    public string? ThumbnailPath { get; init; }
 
     public string FileName => System.IO.Path.GetFileName(Path);
 }
@@ -48,7 +49,7 @@ public sealed class RunQueries(Database database)
 
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
-            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed FROM run_images WHERE id = @id", new { id }), cancellationToken);
+            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
 
     private static async Task<IReadOnlyList<RunView>> LoadAsync(System.Data.IDbConnection c, string filter, long key)
     {
@@ -56,7 +57,7 @@ public sealed class RunQueries(Database database)
             SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at
             FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit;
 
-            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed
+            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path
             FROM run_images i
             WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit)
             ORDER BY i.run_id, i.created_at, i.id;

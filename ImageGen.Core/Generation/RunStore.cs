@@ -13,7 +13,7 @@ public static class RunStatus
 }
 
 /// <summary>A file the worker has put in its run folder, ready to be recorded.</summary>
-public sealed record StoredImage(string RelativePath, string Format, int Width, int Height, long Bytes, string Sha256, long? Seed);
+public sealed record StoredImage(string RelativePath, string Format, int Width, int Height, long Bytes, string Sha256, long? Seed, string? ThumbnailPath = null);
 
 /// <summary>Runs and their images. Every method writes inside the caller's transaction, next to the fenced job update.</summary>
 public sealed class RunStore(TimeProvider time)
@@ -52,9 +52,9 @@ public sealed class RunStore(TimeProvider time)
             UPDATE runs SET status = 'succeeded', finished_at = @now, updated_at = @now WHERE id = @runId
             """, new { runId, now }, transaction);
         await connection.ExecuteAsync("""
-            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, created_at)
-            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @now)
-            """, images.Select(i => new { runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, now }), transaction);
+            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, created_at)
+            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @ThumbnailPath, @now)
+            """, images.Select(i => new { runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, now }), transaction);
     }
 
     public Task FinishAsync(IDbConnection connection, IDbTransaction transaction, long runId, string status, string? errorMessage)

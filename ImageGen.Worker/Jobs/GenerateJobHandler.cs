@@ -277,7 +277,7 @@ public sealed partial class GenerateJobHandler(
         {
             throw new InvalidDataException("the manifest lists no images.");
         }
-        var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long Seed)>();
+        var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long Seed, string Thumbnail)>();
         foreach (var image in manifest.Images)
         {
             var name = Path.GetFileName(image.Path);
@@ -289,14 +289,17 @@ public sealed partial class GenerateJobHandler(
             var (format, width, height) = ImageEncoder.Probe(file);
             await using var stream = File.OpenRead(file);
             var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
-            checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed));
+            // Made here, inside the output folder, so it moves and commits together with its image.
+            var thumbnail = Path.GetFileName(Thumbnails.Create(file, Path.Combine(outputDirectory, Thumbnails.Folder)));
+            checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed, thumbnail));
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(runFolder)!);
         DeleteFolder(runFolder);
         Directory.Move(outputDirectory, runFolder);
         return checkedImages
-            .Select(i => new StoredImage(Root.ToRelative(Path.Combine(runFolder, i.Name)), i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed))
+            .Select(i => new StoredImage(Root.ToRelative(Path.Combine(runFolder, i.Name)), i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed,
+                Root.ToRelative(Path.Combine(runFolder, Thumbnails.Folder, i.Thumbnail))))
             .ToList();
     }
 

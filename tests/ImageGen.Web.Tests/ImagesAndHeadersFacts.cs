@@ -48,6 +48,34 @@ public sealed class ImagesAndHeadersFacts
         Assert.Equal("01.png", download.Content.Headers.ContentDisposition!.FileNameStar ?? download.Content.Headers.ContentDisposition.FileName);
     }
 
+    [Fact]
+    public async Task Thumbnail_IsServedWhenRecorded_ElseTheOriginal()
+    {
+        var (web, client, database) = await StartAsync();
+        await using var __ = web;
+        using var ___ = client;
+        var original = Path.Combine(web.Root.Path, "images", "launch", "hero", "run-1", "01.png");
+        var thumbnail = Path.Combine(web.Root.Path, "images", "launch", "hero", "run-1", "thumbs", "01.webp");
+        Directory.CreateDirectory(Path.GetDirectoryName(thumbnail)!);
+        await File.WriteAllBytesAsync(original, [1, 1, 1], TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(thumbnail, [2, 2], TestContext.Current.CancellationToken);
+
+        using (var fallback = await client.GetAsync("/images/1/thumbnail", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal("image/png", fallback.Content.Headers.ContentType!.MediaType);
+            Assert.Equal([1, 1, 1], await fallback.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        }
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE run_images SET thumbnail_path = 'images/launch/hero/run-1/thumbs/01.webp' WHERE id = 1", transaction: t));
+
+        using var response = await client.GetAsync("/images/1/thumbnail", TestContext.Current.CancellationToken);
+
+        Assert.Equal("image/webp", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal([2, 2], await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        using var unknown = await client.GetAsync("/images/999/thumbnail", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
     [Theory]
     [InlineData("/images/999")]                        // no such id
     [InlineData("/images/2")]                          // a row whose file is missing

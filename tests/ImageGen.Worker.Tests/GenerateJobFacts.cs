@@ -15,7 +15,7 @@ public sealed class GenerateJobFacts
 {
     private sealed record RunRow(long Id, long Attempt, string Status, string? ErrorMessage, long CreatedAt, long? FinishedAt);
 
-    private sealed record ImageRow(long RunId, string Path, string Format, long Width, long Height, long Bytes, string Sha256, long? Seed);
+    private sealed record ImageRow(long RunId, string Path, string Format, long Width, long Height, long Bytes, string Sha256, long? Seed, string? ThumbnailPath);
 
     [Fact]
     public async Task Job_Succeeds_AndEveryImageRowHasItsFileWithTheRecordedSizeAndHash()
@@ -29,7 +29,7 @@ public sealed class GenerateJobFacts
         Assert.Equal(1, job.Attempt);
         var run = Assert.Single(await host.ReadAsync(c => c.QueryAsync<RunRow>("SELECT id, attempt, status, error_message, created_at, finished_at FROM runs")));
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        var images = (await host.ReadAsync(c => c.QueryAsync<ImageRow>("SELECT run_id, path, format, width, height, bytes, sha256, seed FROM run_images ORDER BY id"))).ToList();
+        var images = (await host.ReadAsync(c => c.QueryAsync<ImageRow>("SELECT run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path FROM run_images ORDER BY id"))).ToList();
         Assert.Equal(2, images.Count);
         Assert.Equal([5L, 6L], images.Select(i => i.Seed));
         foreach (var image in images)
@@ -39,6 +39,8 @@ public sealed class GenerateJobFacts
             Assert.Equal(image.Bytes, new FileInfo(file).Length);
             Assert.Equal(image.Sha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file))));
             Assert.Equal(("png", 256L, 128L), (image.Format, image.Width, image.Height));
+            Assert.StartsWith($"images/demo/hero/run-{run.Id}/thumbs/", image.ThumbnailPath, StringComparison.Ordinal);
+            Assert.Equal(("webp", 256, 128), ImageEncoder.Probe(host.Root.ResolveRelative(image.ThumbnailPath!)!)); // fits 384, never enlarged
         }
         Assert.True(File.Exists(Path.Combine(host.Root.Path, "images", "demo", "hero", $"run-{run.Id}", GenerateManifest.SidecarFileName)));
         await host.WaitForEmptyTempAsync();

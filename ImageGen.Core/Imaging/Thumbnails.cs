@@ -1,0 +1,21 @@
+using NetVips;
+
+namespace ImageGen.Core.Imaging;
+
+/// <summary>The small WebP images every grid shows instead of the originals.</summary>
+public static class Thumbnails
+{
+    public const int LongSide = 384;
+    public const int Quality = 75;
+    public const string Folder = "thumbs";
+
+    /// <summary>Writes a WebP that fits <see cref="LongSide"/>² (never enlarged) and returns its path.</summary>
+    public static string Create(string source, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var destination = Path.Combine(directory, Path.GetFileNameWithoutExtension(source) + ".webp");
+        using var thumbnail = Image.Thumbnail(source, LongSide, height: LongSide, size: Enums.Size.Down);
+        thumbnail.Webpsave(destination, q: Quality, keep: Enums.ForeignKeep.None);
+        return destination;
+    }
+}
