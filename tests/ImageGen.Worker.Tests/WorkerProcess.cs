@@ -8,7 +8,21 @@ internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
 
+    private readonly System.Text.StringBuilder _output = new();
+
     private WorkerProcess(Process process) => _process = process;
+
+    /// <summary>Everything the worker wrote to stdout and stderr so far (its logs).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
 
     public static WorkerProcess Start(string dataDirectory, IDictionary<string, string> settings)
     {
@@ -27,12 +41,20 @@ internal sealed class WorkerProcess : IDisposable
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         var process = Process.Start(info)!;
-        // Drain the pipes so the worker never blocks on a full buffer.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var worker = new WorkerProcess(process);
+        // Keep the logs (and drain the pipes, so the worker never blocks on a full buffer).
+        void Append(object? _, DataReceivedEventArgs e)
+        {
+            lock (worker._output)
+            {
+                worker._output.AppendLine(e.Data);
+            }
+        }
+        process.OutputDataReceived += Append;
+        process.ErrorDataReceived += Append;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new WorkerProcess(process);
+        return worker;
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no release, nothing written.</summary>

@@ -1,0 +1,66 @@
+using System.Text;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImageGen.Worker.Tests;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SecretsFacts
+{
+    private const string Key = "sk-leakcheck-5f1e9a7c3b2d4e6f8a0b";
+
+    [Fact]
+    public async Task AProviderFailureWithAKeySet_LeavesTheKeyNowhere()
+    {
+        // A fake OpenAI that rejects the key, and says so in its own words.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var fake = builder.Build();
+        var sawKey = false;
+        fake.MapPost("/v1/images/generations", (HttpRequest request) =>
+        {
+            sawKey = request.Headers.Authorization.ToString() == $"Bearer {Key}";
+            return Results.Json(new { error = new { message = "Incorrect API key provided.", type = "invalid_request_error", code = "invalid_api_key" } }, statusCode: 401);
+        });
+        await fake.StartAsync(TestContext.Current.CancellationToken);
+        var fakeUrl = fake.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        await using var host = new WorkerTestHost();
+        await ImageGen.Core.Storage.Migrator.MigrateAsync(host.Database);
+        var jobId = await host.EnqueueAsync(new GeneratePayload { Model = "openai/gpt-image-2", ComposedPrompt = "a cup", Count = 1 });
+        string logs;
+        using (var worker = WorkerProcess.Start(host.Root.Path, new Dictionary<string, string>
+        {
+            ["OPENAI_API_KEY"] = Key,
+            ["OPENAI_BASE_URL"] = fakeUrl,
+            ["Logging:LogLevel:Default"] = "Information",
+        }))
+        {
+            var job = await host.WaitForStatusAsync(jobId, JobStatus.Failed, TimeSpan.FromSeconds(60));
+            Assert.Contains("invalid_api_key", job.ErrorMessage, StringComparison.Ordinal);
+            Assert.Contains("Incorrect API key provided.", job.ErrorMessage, StringComparison.Ordinal);
+            Assert.DoesNotContain(Key, job.PayloadJson, StringComparison.Ordinal);
+            await Task.Delay(500, TestContext.Current.CancellationToken); // let the last log lines arrive
+            logs = worker.Output;
+        }
+
+        Assert.True(sawKey, "the fake provider did not receive the key, so the test proves nothing");
+        Assert.Contains("invalid_api_key", logs, StringComparison.Ordinal); // the logs do report the failure
+        Assert.DoesNotContain(Key, logs, StringComparison.Ordinal);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.EnumerateFiles(host.Root.Path, "imagegen.db*"))
+        {
+            var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
+            Assert.False(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Key)) >= 0, $"the key is in {Path.GetFileName(file)}");
+        }
+        Assert.Empty(host.FilesUnder("images"));
+    }
+}
