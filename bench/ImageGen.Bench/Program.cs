@@ -8,6 +8,8 @@ return args.FirstOrDefault() switch
     "wake" when !OperatingSystem.IsWindows() => await WakeLatency.RunAsync(args.Skip(1).ToArray()),
     "seed" => await Seeder.RunAsync(args.Skip(1).ToArray()),
     "procedural" => Run(() => BenchmarkRunner.Run<ProceduralBenchmarks>(args: args.Skip(1).ToArray())),
+    "imaging" => Run(() => BenchmarkRunner.Run<ImagingBenchmarks>(args: args.Skip(1).ToArray())),
+    "imaging-input" => Run(() => { ImagingBenchmarks.WriteInput(); Console.WriteLine(ImagingBenchmarks.InputPath); }),
     _ => Usage(),
 };
 
@@ -19,6 +21,6 @@ static int Run(Action action)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | procedural | seed <data-dir> [work-items] [images]");
+    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | procedural | imaging | imaging-input | seed <data-dir> [work-items] [images]");
     return 2;
 }
