@@ -49,6 +49,28 @@ public sealed class ImagesAndHeadersFacts
     }
 
     [Fact]
+    public async Task InfoPage_ShowsTheProvenanceEmbeddedInTheFile()
+    {
+        var (web, client, _) = await StartAsync();
+        await using var __ = web;
+        using var ___ = client;
+        var file = Path.Combine(web.Root.Path, "images", "launch", "hero", "run-1", "01.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var provenance = new ImageGen.Core.Imaging.Provenance("a steaming <cup>", "offline/procedural", 1234, 32, 32, "png", "imagegen test");
+        await File.WriteAllBytesAsync(file, ImageGen.Core.Imaging.ImageEncoder.EncodeRgb(new byte[32 * 32 * 3], 32, 32, "png", provenance), TestContext.Current.CancellationToken);
+
+        var html = await Forms.GetPageAsync(client, "/images/1/info");
+
+        Assert.Contains("PNG text: parameters", html, StringComparison.Ordinal);
+        Assert.Contains("a steaming &lt;cup&gt;", html, StringComparison.Ordinal); // shown, escaped
+        Assert.Contains("Seed: 1234", html, StringComparison.Ordinal);
+        Assert.Contains("PNG text: imagegen", html, StringComparison.Ordinal);
+        Assert.Contains("XMP", html, StringComparison.Ordinal);
+        using var missing = await client.GetAsync("/images/999/info", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Thumbnail_IsServedWhenRecorded_ElseTheOriginal()
     {
         var (web, client, database) = await StartAsync();

@@ -92,6 +92,22 @@ public sealed class GenerateJobFacts
     }
 
     [Fact]
+    public async Task TransientFailure_WithARetryHintFromTheProvider_WaitsAtLeastThatLong()
+    {
+        await using var host = new WorkerTestHost();
+        host.Settings["Worker:CliPath"] = FakeCli.Failing(host.ScratchDirectory, ExitCodes.Transient, "rate limited",
+            jsonError: """{"error":{"kind":"transient","message":"OpenAI answered 429 rate_limit_exceeded: slow down","retryAfterSeconds":30}}""").Path;
+        await host.StartAsync();
+
+        var jobId = await host.EnqueueAsync();
+        var job = await Eventually.GetAsync(async () => (await host.Queue.GetAsync(jobId))!,
+            j => j.Status == JobStatus.Queued && j.Attempt == 1, TimeSpan.FromSeconds(30), "the first attempt to fail and be requeued");
+
+        Assert.Equal("OpenAI answered 429 rate_limit_exceeded: slow down", job.ErrorMessage);
+        Assert.InRange(job.RunAfter - job.UpdatedAt, 30_000, 31_000); // the hint, not the 0.2 s base backoff
+    }
+
+    [Fact]
     public async Task Cancel_RunningJob_KillsTheCliProcessTreeAndMarksItCanceled()
     {
         await using var host = new WorkerTestHost();
