@@ -13,9 +13,10 @@ public static class ConvertCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
+        // jpeg, webp and avif take --quality; png ignores it.
         var inputs = new Argument<string[]>("INPUT") { Description = "Image files to convert.", Arity = ArgumentArity.OneOrMore };
-        var to = new Option<string>("--to") { Description = "png, jpeg or webp.", Required = true };
-        to.AcceptOnlyFromAmong([.. ImageFormats.All, "jpg"]);
+        var to = new Option<string>("--to") { Description = "png, jpeg, webp or avif.", Required = true };
+        to.AcceptOnlyFromAmong([.. ImageFormats.ConvertTargets, "jpg"]);
         var quality = new Option<int?>("--quality") { Description = $"{ImageConverter.MinQuality}–{ImageConverter.MaxQuality}, for jpeg and webp." };
         var maxSize = new Option<int?>("--max-size") { Description = "Shrink to fit an N×N box (never enlarges)." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write to.", Required = true };
@@ -35,7 +36,7 @@ public static class ConvertCommand
 
         command.SetAction(async parse =>
         {
-            var format = ImageFormats.Parse(parse.GetValue(to))!;
+            var format = parse.GetValue(to) == ImageFormats.Avif ? ImageFormats.Avif : ImageFormats.Parse(parse.GetValue(to))!;
             var converted = new List<ConvertedImage>();
             var failed = new List<object>();
             foreach (var input in parse.GetValue(inputs)!)

@@ -11,6 +11,7 @@ public static class ImageEncoder
 {
     public const int DefaultJpegQuality = 90;
     public const int DefaultWebpQuality = 85;
+    public const int DefaultAvifQuality = 60;
 
     /// <summary>Encodes packed RGB bytes (3 per pixel).</summary>
     public static byte[] EncodeRgb(byte[] rgb, int width, int height, string format, Provenance? provenance, int? quality = null)
@@ -37,6 +38,7 @@ public static class ImageEncoder
             ImageFormats.Png => tagged.PngsaveBuffer(compression: 6),
             ImageFormats.Jpeg => tagged.JpegsaveBuffer(q: quality ?? DefaultJpegQuality, optimizeCoding: true),
             ImageFormats.Webp => tagged.WebpsaveBuffer(q: quality ?? DefaultWebpQuality),
+            ImageFormats.Avif => tagged.HeifsaveBuffer(q: quality ?? DefaultAvifQuality, compression: Enums.ForeignHeifCompression.Av1),
             _ => throw new ArgumentException($"Unknown format '{format}'.", nameof(format)),
         };
     }
@@ -51,6 +53,7 @@ public static class ImageEncoder
             "pngload" => ImageFormats.Png,
             "jpegload" => ImageFormats.Jpeg,
             "webpload" => ImageFormats.Webp,
+            "heifload" => ImageFormats.Avif,
             _ => loader.Replace("load", "", StringComparison.Ordinal),
         };
         return (format, image.Width, image.Height);

@@ -21,6 +21,7 @@ public sealed class ConvertCommandFacts
     [InlineData("jpeg", "jpg")]
     [InlineData("webp", "webp")]
     [InlineData("png", "png")]
+    [InlineData("avif", "avif")]
     public async Task Convert_WritesTheRequestedFormat_AtTheSameSize(string format, string extension)
     {
         using var dir = new TempDirectory("convert");
