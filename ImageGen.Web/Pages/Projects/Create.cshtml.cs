@@ -35,11 +35,7 @@ public sealed class CreateModel(CatalogStore catalog) : PageModel
     {
         var name = (Input.Name ?? "").Trim();
         Brands = await catalog.BrandChoicesAsync(cancellationToken);
-        var slug = string.IsNullOrWhiteSpace(Input.Slug) ? Core.Slug.From(name) : Input.Slug.Trim();
-        if (ModelState.IsValid && !Core.Slug.IsValid(slug))
-        {
-            ModelState.AddModelError("Input.Slug", $"'{slug}' is not a valid slug: use lowercase letters, digits and single hyphens.");
-        }
+        var slug = SlugInput.Resolve(Input.Slug, name, ModelState);
         if (Input.DefaultBrandId is { } brandId && Brands.All(b => b.Id != brandId))
         {
             ModelState.AddModelError("Input.DefaultBrandId", "That brand does not exist.");

@@ -26,11 +26,7 @@ public sealed class CreateModel(CatalogStore catalog) : PageModel
         {
             return NotFound();
         }
-        var slug = string.IsNullOrWhiteSpace(Input.Slug) ? Slug.From(name) : Input.Slug.Trim();
-        if (ModelState.IsValid && !Slug.IsValid(slug))
-        {
-            ModelState.AddModelError("Input.Slug", $"'{slug}' is not a valid slug: use lowercase letters, digits and single hyphens.");
-        }
+        var slug = SlugInput.Resolve(Input.Slug, name, ModelState);
         Input.Validate(ModelState, Brands);
         if (!ModelState.IsValid)
         {
