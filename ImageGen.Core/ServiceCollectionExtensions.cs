@@ -1,5 +1,6 @@
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Iteration;
 using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
@@ -25,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<JobQueries>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<CatalogStore>();
+        services.AddSingleton<ComparisonStore>();
         // Availability only (keys set or not): generation itself runs in the CLI, which reads its own environment.
         services.AddSingleton(_ => ModelRegistry.CreateDefault(ProviderSettings.FromEnvironment(key => configuration[key])));
         services.AddMetrics();

@@ -1,6 +1,8 @@
 // Progressive enhancement only: every page works without this script.
 import { startLiveRegions } from "./live";
 import { enhanceForms } from "./forms";
+import { enhanceCompare } from "./compare";
 
 enhanceForms(document);
 startLiveRegions(document);
+enhanceCompare(document);

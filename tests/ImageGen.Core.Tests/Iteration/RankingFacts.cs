@@ -1,0 +1,102 @@
+using ImageGen.Core.Iteration;
+
+namespace ImageGen.Core.Tests.Iteration;
+
+public sealed class RankingFacts
+{
+    [Fact]
+    public void Scores_AConsistentOrderOfPicks_RanksInThatOrder()
+    {
+        // a beats everyone, b beats c and d, c beats d.
+        (long, long)[] picks = [(1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4), (1, 2), (2, 3)];
+
+        var scores = Ranking.Scores([1, 2, 3, 4], picks);
+
+        Assert.Equal([1L, 2L, 3L, 4L], scores.OrderByDescending(s => s.Value).Select(s => s.Key));
+        Assert.True(scores[1] > 1500 && scores[4] < 1500);
+        Assert.Equal(1500, scores.Values.Average(), 0); // centred on the average
+    }
+
+    [Fact]
+    public void Scores_NoPicks_GiveEveryoneTheAverage()
+    {
+        var scores = Ranking.Scores([7, 8, 9], []);
+
+        Assert.All(scores.Values, s => Assert.Equal(1500, s));
+    }
+
+    [Fact]
+    public void Scores_ASingleComparison_StaysFiniteAndModest()
+    {
+        var scores = Ranking.Scores([1, 2], [(1, 2)]);
+
+        Assert.True(scores[1] > scores[2]);
+        Assert.InRange(scores[1] - scores[2], 50, 400); // the prior keeps one pick from looking decisive
+        Assert.All(scores.Values, s => Assert.True(double.IsFinite(s)));
+    }
+
+    [Fact]
+    public void Scores_EqualRecords_AreTies()
+    {
+        // A cycle: each wins once and loses once.
+        var scores = Ranking.Scores([1, 2, 3], [(1, 2), (2, 3), (3, 1)]);
+
+        Assert.Equal(scores[1], scores[2]);
+        Assert.Equal(scores[2], scores[3]);
+    }
+
+    [Fact]
+    public void Scores_IgnorePicksOfUnknownOrSameCandidates()
+    {
+        var scores = Ranking.Scores([1, 2], [(1, 99), (2, 2)]);
+
+        Assert.Equal(scores[1], scores[2]);
+    }
+}
+
+public sealed class PairChooserFacts
+{
+    private static CandidateStanding C(long id, int comparisons = 0, double score = 1500) => new(id, comparisons, score);
+
+    [Fact]
+    public void Next_NeverOffersTheSameCandidateTwice()
+    {
+        var pair = PairChooser.Next([C(1), C(2)], new HashSet<(long, long)>())!.Value;
+
+        Assert.NotEqual(pair.Left, pair.Right);
+    }
+
+    [Fact]
+    public void Next_PrefersUnseenCandidates()
+    {
+        var pair = PairChooser.Next([C(1, 5, 1600), C(2, 4, 1450), C(3), C(4)], new HashSet<(long, long)>())!.Value;
+
+        Assert.Equal((3L, 4L), pair);
+    }
+
+    [Fact]
+    public void Next_AmongSeenOnes_PrefersAnUncomparedPairWithCloseScores()
+    {
+        var compared = new HashSet<(long, long)> { (1, 2) };
+
+        var pair = PairChooser.Next([C(1, 1, 1550), C(2, 1, 1450), C(3, 2, 1540), C(4, 2, 1300)], compared)!.Value;
+
+        Assert.Equal((1L, 3L), pair); // 2 was already compared with 1; 3 is closer in score than 4
+    }
+
+    [Fact]
+    public void Next_DoesNotRepeatTheLastPair_WhenThereIsAnother()
+    {
+        var compared = new HashSet<(long, long)> { (1, 2), (1, 3) };
+
+        var pair = PairChooser.Next([C(1, 2), C(2, 2), C(3, 2)], compared, lastPair: (2, 1))!.Value;
+
+        Assert.NotEqual((1L, 2L), pair);
+    }
+
+    [Fact]
+    public void Next_WithFewerThanTwoCandidates_IsNull()
+    {
+        Assert.Null(PairChooser.Next([C(1)], new HashSet<(long, long)>()));
+    }
+}
