@@ -30,6 +30,8 @@ public sealed class RunImageView
     public string Sha256 { get; init; } = "";
     public long? Seed { get; init; }
     public string? ThumbnailPath { get; init; }
+    public bool Starred { get; init; }
+    public double? Score { get; init; }
 
     public string FileName => System.IO.Path.GetFileName(Path);
 }
@@ -57,7 +59,7 @@ public sealed class RunQueries(Database database)
             SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at
             FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit;
 
-            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path
+            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score
             FROM run_images i
             WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit)
             ORDER BY i.run_id, i.created_at, i.id;

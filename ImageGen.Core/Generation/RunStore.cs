@@ -49,7 +49,10 @@ public sealed class RunStore(TimeProvider time)
     {
         var now = Now;
         await connection.ExecuteAsync("""
-            UPDATE runs SET status = 'succeeded', finished_at = @now, updated_at = @now WHERE id = @runId
+            UPDATE runs SET status = 'succeeded', finished_at = @now, updated_at = @now WHERE id = @runId;
+            -- Candidates to look at: a work item that was a draft or generating is now in review (a final stays final).
+            UPDATE work_items SET status = 'review', updated_at = @now
+            WHERE id = (SELECT work_item_id FROM runs WHERE id = @runId) AND status IN ('draft', 'generating');
             """, new { runId, now }, transaction);
         await connection.ExecuteAsync("""
             INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, created_at)

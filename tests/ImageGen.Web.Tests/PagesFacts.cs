@@ -191,6 +191,7 @@ public sealed class PagesFacts
         Assert.Equal(("webp", 3, "640x360", 7L), (payload.Format, payload.Count, payload.Size!, payload.Seed!.Value));
         Assert.Contains("Primary #ff5500", payload.ComposedPrompt, StringComparison.Ordinal); // the project's brand
         Assert.Equal(1, job.WorkItemId);
+        Assert.Equal("generating", await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM work_items WHERE id = 1")));
     }
 
     [Fact]

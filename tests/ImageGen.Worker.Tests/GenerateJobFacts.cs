@@ -43,6 +43,7 @@ public sealed class GenerateJobFacts
             Assert.Equal(("webp", 256, 128), ImageEncoder.Probe(host.Root.ResolveRelative(image.ThumbnailPath!)!)); // fits 384, never enlarged
         }
         Assert.True(File.Exists(Path.Combine(host.Root.Path, "images", "demo", "hero", $"run-{run.Id}", GenerateManifest.SidecarFileName)));
+        Assert.Equal("review", await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM work_items WHERE id = 1"))); // candidates to look at
         await host.WaitForEmptyTempAsync();
     }
 

@@ -1,6 +1,7 @@
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Iteration;
 using ImageGen.Core.Queue;
 using ImageGen.Web.Services;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.WorkItems;
 
-public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter) : PageModel
+public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter, FinalStore finals) : PageModel
 {
     [BindProperty]
     public GenerateInput Generate { get; set; } = new();
@@ -22,6 +23,10 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
     public IReadOnlyList<JobListItem> ActiveJobs { get; private set; } = [];
     public IReadOnlyList<RunView> Runs { get; private set; } = [];
     public string LiveVersion { get; private set; } = "";
+    public IReadOnlyList<FinalRecord> Finals { get; private set; } = [];
+
+    [FromQuery(Name = "starred")]
+    public bool StarredOnly { get; set; }
 
     public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
 
@@ -51,6 +56,31 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
     }
 
+    public async Task<IActionResult> OnPostFinalizeAsync(string project, string item, long imageId, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        StatusMessage = await finals.FinalizeAsync(found.Id, imageId, cancellationToken) is { } path
+            ? $"Image #{imageId} is now the final: {path}."
+            : $"Error: image #{imageId} is not a candidate of this work item; nothing changed.";
+        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
+    }
+
+    public async Task<IActionResult> OnPostStarAsync(string project, string item, long imageId, bool starred, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        if (!await finals.SetStarAsync(found.Id, imageId, starred, cancellationToken))
+        {
+            StatusMessage = $"Error: image #{imageId} is not a candidate of this work item; nothing changed.";
+        }
+        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}#image-{imageId}");
+    }
+
     private async Task<bool> LoadAsync(string project, string item, CancellationToken cancellationToken)
     {
         if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
@@ -63,6 +93,7 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         LiveVersion = await jobs.WorkItemVersionAsync(found.Id, cancellationToken);
         ActiveJobs = await jobs.ActiveForWorkItemAsync(found.Id, cancellationToken);
         Runs = await runs.ForWorkItemAsync(found.Id, cancellationToken);
+        Finals = await finals.HistoryAsync(found.Id, cancellationToken);
         return true;
     }
 }

@@ -1,0 +1,100 @@
+using System.Net;
+using Dapper;
+using ImageGen.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImageGen.Web.Tests;
+
+public sealed class FinalizeFacts
+{
+    private const string Item = "/projects/launch/items/hero";
+
+    private static async Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync()
+    {
+        var web = new WebTestHost("http://127.0.0.1:9");
+        var client = web.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        var database = web.Services.GetRequiredService<Database>();
+        await Seed.CatalogAsync(database);
+        await Seed.RunsAsync(database, 1); // images 1 and 2 of run 1
+        foreach (var (id, bytes) in new[] { (1, new byte[] { 1, 1, 1 }), (2, new byte[] { 2, 2 }) })
+        {
+            var file = Path.Combine(web.Root.Path, "images", "launch", "hero", "run-1", $"0{id}.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllBytesAsync(file, bytes, TestContext.Current.CancellationToken);
+        }
+        return (web, client, database);
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
+        Forms.PostAsync(client, Item, fields, $"{Item}?handler={handler}");
+
+    [Fact]
+    public async Task FinalizeTwice_ReplacesTheFileInFinal_AndKeepsBothRecords()
+    {
+        var (web, client, database) = await StartAsync();
+        await using var _ = web;
+        using var __ = client;
+        var finalFile = Path.Combine(web.Root.Path, "images", "launch", "hero", "final", "hero.png");
+
+        using (var first = await PostAsync(client, "Finalize", new() { ["imageId"] = "1" }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        }
+        Assert.Equal([1, 1, 1], await File.ReadAllBytesAsync(finalFile, TestContext.Current.CancellationToken));
+
+        using (var second = await PostAsync(client, "Finalize", new() { ["imageId"] = "2" }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        }
+
+        Assert.Equal([2, 2], await File.ReadAllBytesAsync(finalFile, TestContext.Current.CancellationToken));
+        Assert.Equal(["hero.png"], Directory.GetFiles(Path.GetDirectoryName(finalFile)!).Select(Path.GetFileName));
+        var finals = (await database.ReadAsync(c => c.QueryAsync<(long ImageId, long? ReplacedAt)>(
+            "SELECT run_image_id, replaced_at FROM finals ORDER BY id"))).ToList();
+        Assert.Equal(2, finals.Count);
+        Assert.Equal(1, finals[0].ImageId);
+        Assert.NotNull(finals[0].ReplacedAt);
+        Assert.Equal((2L, (long?)null), finals[1]);
+        Assert.Equal("final", await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM work_items WHERE id = 1")));
+        var page = await Forms.GetPageAsync(client, Item);
+        Assert.Contains("Image #2 is now the final", page, StringComparison.Ordinal);
+        Assert.Contains("Earlier finals (1)", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Finalize_AnImageOfAnotherWorkItem_ChangesNothing()
+    {
+        var (web, client, database) = await StartAsync();
+        await using var _ = web;
+        using var __ = client;
+
+        using var response = await PostAsync(client, "Finalize", new() { ["imageId"] = "999" });
+
+        Assert.Contains("not a candidate of this work item", await Forms.GetPageAsync(client, Item), StringComparison.Ordinal);
+        Assert.Equal(0, await database.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM finals")));
+        Assert.False(Directory.Exists(Path.Combine(web.Root.Path, "images", "launch", "hero", "final")));
+    }
+
+    [Fact]
+    public async Task Star_TogglesAndTheStarredFilterShowsOnlyStarred()
+    {
+        var (web, client, database) = await StartAsync();
+        await using var _ = web;
+        using var __ = client;
+
+        using (var star = await PostAsync(client, "Star", new() { ["imageId"] = "2", ["starred"] = "true" }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, star.StatusCode);
+        }
+
+        Assert.True(await database.ReadAsync(c => c.ExecuteScalarAsync<bool>("SELECT starred FROM run_images WHERE id = 2")));
+        var starredOnly = await Forms.GetPageAsync(client, $"{Item}?starred=true");
+        Assert.Contains("id=\"image-2\"", starredOnly, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"image-1\"", starredOnly, StringComparison.Ordinal);
+        Assert.Contains("aria-pressed=\"true\" aria-label=\"Unstar image 2\"", starredOnly, StringComparison.Ordinal);
+
+        using var unstar = await PostAsync(client, "Star", new() { ["imageId"] = "2", ["starred"] = "false" });
+        Assert.False(await database.ReadAsync(c => c.ExecuteScalarAsync<bool>("SELECT starred FROM run_images WHERE id = 2")));
+    }
+}
