@@ -15,6 +15,8 @@ public sealed class RunView
     public string? ErrorMessage { get; init; }
     public long CreatedAt { get; init; }
     public long? FinishedAt { get; init; }
+    public long? ParentRunId { get; init; }
+    public string? Adjustment { get; init; }
     public List<RunImageView> Images { get; } = [];
 }
 
@@ -49,6 +51,30 @@ public sealed class RunQueries(Database database)
     public Task<IReadOnlyList<RunView>> ForJobAsync(long jobId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => LoadAsync(c, "r.job_id = @key", jobId), cancellationToken);
 
+    private sealed class ImageWithRun
+    {
+        public long Id { get; init; }
+        public long RunId { get; init; }
+        public long? Seed { get; init; }
+        public string Format { get; init; } = "";
+        public long? WorkItemId { get; init; }
+        public string Model { get; init; } = "";
+        public string SettingsJson { get; init; } = "";
+    }
+
+    /// <summary>An image with the run that made it: what "more like this" starts from.</summary>
+    public Task<(RunImageView Image, long? WorkItemId, string Model, string SettingsJson)?> GetImageWithRunAsync(long id, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async c =>
+        {
+            var row = await c.QuerySingleOrDefaultAsync<ImageWithRun>("""
+                SELECT i.id, i.run_id, i.seed, i.format, r.work_item_id, r.model, r.settings_json
+                FROM run_images i JOIN runs r ON r.id = i.run_id WHERE i.id = @id
+                """, new { id });
+            return row is null
+                ? ((RunImageView, long?, string, string)?)null
+                : (new RunImageView { Id = row.Id, RunId = row.RunId, Seed = row.Seed, Format = row.Format }, row.WorkItemId, row.Model, row.SettingsJson);
+        }, cancellationToken);
+
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
             "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
@@ -56,7 +82,8 @@ public sealed class RunQueries(Database database)
     private static async Task<IReadOnlyList<RunView>> LoadAsync(System.Data.IDbConnection c, string filter, long key)
     {
         using var results = await c.QueryMultipleAsync($"""
-            SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at
+            SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at,
+                   r.parent_run_id, r.adjustment
             FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit;
 
             SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score

@@ -7,7 +7,7 @@ using ImageGen.Core.Telemetry;
 namespace ImageGen.Web.Services;
 
 /// <summary>What the generate form asks for, already validated.</summary>
-public sealed record GenerateSettings(string Model, string Format, string? Size, string? AspectRatio, int Count, long? Seed, string? Adjustment);
+public sealed record GenerateSettings(string Model, string Format, string? Size, string? AspectRatio, int Count, long? Seed, string? Adjustment, long? ParentRunId = null);
 
 /// <summary>
 /// Queues a generate job for a work item: composes the prompt from the effective brand, snapshots everything
@@ -30,6 +30,7 @@ public sealed class JobSubmitter(JobQueue queue, CatalogStore catalog, WorkerCli
             Format = settings.Format,
             Seed = settings.Seed,
             Adjustment = settings.Adjustment,
+            ParentRunId = settings.ParentRunId,
         };
         var result = await queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson())
         {

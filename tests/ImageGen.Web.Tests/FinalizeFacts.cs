@@ -98,3 +98,50 @@ public sealed class FinalizeFacts
         Assert.False(await database.ReadAsync(c => c.ExecuteScalarAsync<bool>("SELECT starred FROM run_images WHERE id = 2")));
     }
 }
+
+public sealed class MoreLikeThisFacts
+{
+    [Fact]
+    public async Task MoreLikeThis_ReusesTheRunsModelSettingsAndTheImagesSeed_AndRecordsTheParent()
+    {
+        await using var web = new WebTestHost("http://127.0.0.1:9");
+        using var client = web.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        var database = web.Services.GetRequiredService<Database>();
+        await Seed.CatalogAsync(database);
+        await Seed.RunsAsync(database, 1);
+        await database.WriteAsync((c, t) => c.ExecuteAsync("""
+            UPDATE runs SET settings_json = '{"count":3,"size":"640x360","format":"png","seed":40}' WHERE id = 1;
+            UPDATE run_images SET seed = 41 WHERE id = 2;
+            """, transaction: t));
+
+        using var response = await Forms.PostAsync(client, "/projects/launch/items/hero",
+            new Dictionary<string, string> { ["imageId"] = "2", ["adjustment"] = "warmer light", ["idempotencyKey"] = "k1" },
+            "/projects/launch/items/hero?handler=MoreLikeThis");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var queue = web.Services.GetRequiredService<ImageGen.Core.Queue.JobQueue>();
+        var job = (await queue.GetAsync(2))!; // job 1 is the seeded run's
+        var payload = ImageGen.Core.Generation.GeneratePayload.FromJson(job.PayloadJson);
+        Assert.Equal(("offline/procedural", "png", "640x360", 3, 41L, 1L), (payload.Model, payload.Format, payload.Size!, payload.Count, payload.Seed!.Value, payload.ParentRunId!.Value));
+        Assert.Equal("warmer light", payload.Adjustment);
+        Assert.EndsWith("Adjustment:\nwarmer light", payload.ComposedPrompt, StringComparison.Ordinal);
+        Assert.Contains("more like image #2 (seed 41), adjusted: warmer light", await Forms.GetPageAsync(client, "/projects/launch/items/hero"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MoreLikeThis_OfAForeignImage_QueuesNothing()
+    {
+        await using var web = new WebTestHost("http://127.0.0.1:9");
+        using var client = web.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        var database = web.Services.GetRequiredService<Database>();
+        await Seed.CatalogAsync(database);
+
+        using var response = await Forms.PostAsync(client, "/projects/launch/items/hero",
+            new Dictionary<string, string> { ["imageId"] = "77", ["idempotencyKey"] = "k2" }, "/projects/launch/items/hero?handler=MoreLikeThis");
+
+        Assert.Equal(0, await database.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM jobs")));
+        Assert.Contains("not a candidate of this work item", await Forms.GetPageAsync(client, "/projects/launch/items/hero"), StringComparison.Ordinal);
+    }
+}

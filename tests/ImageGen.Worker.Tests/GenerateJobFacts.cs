@@ -23,10 +23,14 @@ public sealed class GenerateJobFacts
         await using var host = new WorkerTestHost();
         await host.StartAsync();
 
-        var jobId = await host.EnqueueAsync();
+        var jobId = await host.EnqueueAsync(new GeneratePayload
+        {
+            Model = "offline/procedural", ComposedPrompt = "a hero banner #1144aa #ffcc00", Count = 2, Size = "256x128", Seed = 5, Adjustment = "brighter",
+        });
         var job = await host.WaitForStatusAsync(jobId, JobStatus.Succeeded);
 
         Assert.Equal(1, job.Attempt);
+        Assert.Equal("brighter", await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT adjustment FROM runs")));
         var run = Assert.Single(await host.ReadAsync(c => c.QueryAsync<RunRow>("SELECT id, attempt, status, error_message, created_at, finished_at FROM runs")));
         Assert.Equal(RunStatus.Succeeded, run.Status);
         var images = (await host.ReadAsync(c => c.QueryAsync<ImageRow>("SELECT run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path FROM run_images ORDER BY id"))).ToList();

@@ -68,6 +68,38 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
     }
 
+    /// <summary>"More like this": the candidate's model, settings and own seed, plus an optional adjustment.</summary>
+    public async Task<IActionResult> OnPostMoreLikeThisAsync(string project, string item, long imageId, string? adjustment, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        var source = await runs.GetImageWithRunAsync(imageId, cancellationToken);
+        adjustment = string.IsNullOrWhiteSpace(adjustment) ? null : adjustment.Trim();
+        if (source is not { } s || s.WorkItemId != found.Id)
+        {
+            StatusMessage = $"Error: image #{imageId} is not a candidate of this work item; nothing was queued.";
+        }
+        else if (adjustment?.Length > TextLimits.Adjustment)
+        {
+            StatusMessage = $"Error: the adjustment is too long (at most {TextLimits.Adjustment} characters); nothing was queued.";
+        }
+        else
+        {
+            var previous = System.Text.Json.JsonSerializer.Deserialize<RunSettings>(s.SettingsJson, Json.Options) ?? new RunSettings();
+            var settings = new Services.GenerateSettings(s.Model, s.Image.Format, previous.Size, previous.AspectRatio,
+                Math.Clamp(previous.Count, 1, GenerateRequest.MaxCount), s.Image.Seed, adjustment, s.Image.RunId);
+            var result = await submitter.SubmitAsync(found, settings, string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid().ToString("N") : idempotencyKey, cancellationToken);
+            StatusMessage = result.Created
+                ? $"Job #{result.JobId} queued: more like image #{imageId} (seed {s.Image.Seed}){(adjustment is null ? "" : $", adjusted: {adjustment}")}."
+                : $"Job #{result.JobId} was already queued by this form; no second job was made.";
+        }
+        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
+    }
+
+    private sealed record RunSettings(int Count = 1, string? Size = null, string? AspectRatio = null);
+
     public async Task<IActionResult> OnPostStarAsync(string project, string item, long imageId, bool starred, CancellationToken cancellationToken)
     {
         if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
