@@ -45,6 +45,10 @@ public static class Endpoints
                 : Results.NotFound();
         });
 
+        // Export bundles by file name only (letters, digits, hyphens, dots; in the exports folder).
+        app.MapGet("/exports/{fileName}", (string fileName, ImageGen.Core.Iteration.ExportBuilder exports) =>
+            exports.Resolve(fileName) is { } path ? Results.File(path, "application/zip", fileDownloadName: fileName) : Results.NotFound());
+
         app.MapGet("/live/jobs", async (JobQueries jobs, CancellationToken cancellationToken) =>
             Results.Json(new { version = await jobs.VersionAsync(cancellationToken) }));
 

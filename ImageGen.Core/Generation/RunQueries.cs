@@ -47,6 +47,10 @@ public sealed class RunQueries(Database database)
     public Task<IReadOnlyList<RunView>> ForWorkItemAsync(long workItemId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => LoadAsync(c, "r.work_item_id = @key", workItemId), cancellationToken);
 
+    /// <summary>Every run of a work item with its candidates (for exports), newest first, up to <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<RunView>> AllForWorkItemAsync(long workItemId, int limit = 10_000, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => LoadAsync(c, "r.work_item_id = @key", workItemId, limit), cancellationToken);
+
     /// <summary>A job's runs (one per attempt), newest first, each with its candidates.</summary>
     public Task<IReadOnlyList<RunView>> ForJobAsync(long jobId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => LoadAsync(c, "r.job_id = @key", jobId), cancellationToken);
@@ -79,7 +83,7 @@ public sealed class RunQueries(Database database)
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
             "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
 
-    private static async Task<IReadOnlyList<RunView>> LoadAsync(System.Data.IDbConnection c, string filter, long key)
+    private static async Task<IReadOnlyList<RunView>> LoadAsync(System.Data.IDbConnection c, string filter, long key, int limit = RunsPerPage)
     {
         using var results = await c.QueryMultipleAsync($"""
             SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at,
@@ -90,7 +94,7 @@ public sealed class RunQueries(Database database)
             FROM run_images i
             WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit)
             ORDER BY i.run_id, i.created_at, i.id;
-            """, new { key, limit = RunsPerPage });
+            """, new { key, limit });
         var runs = (await results.ReadAsync<RunView>()).ToList();
         var byId = runs.ToDictionary(r => r.Id);
         foreach (var image in await results.ReadAsync<RunImageView>())

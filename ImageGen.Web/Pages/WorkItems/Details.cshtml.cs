@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.WorkItems;
 
-public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter, FinalStore finals) : PageModel
+public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter, FinalStore finals, ExportBuilder exports) : PageModel
 {
     [BindProperty]
     public GenerateInput Generate { get; set; } = new();
@@ -97,6 +97,20 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         }
         return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
     }
+
+    public async Task<IActionResult> OnPostExportAsync(string project, string item, bool includeCandidates, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        var name = await exports.BuildAsync(found, includeCandidates, cancellationToken);
+        StatusMessage = $"Export ready: {name}.";
+        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}?export={Uri.EscapeDataString(name)}");
+    }
+
+    [FromQuery(Name = "export")]
+    public string? ExportName { get; set; }
 
     private sealed record RunSettings(int Count = 1, string? Size = null, string? AspectRatio = null);
 

@@ -1,0 +1,84 @@
+using System.IO.Compression;
+using System.Text.Json;
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Generation;
+
+namespace ImageGen.Core.Iteration;
+
+/// <summary>
+/// Writes a work item's bundle to <c>exports/</c>: the final image, optionally every candidate, and
+/// <c>metadata.json</c> with the brief, the brand text, each run's composed prompt, settings and model, each
+/// candidate's seed, score and star, the picks with their reasons and the finals. Written to a temporary name
+/// and renamed, so a half-written zip is never offered.
+/// </summary>
+public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, FinalStore finals, DataRoot root, TimeProvider time)
+{
+    /// <returns>The zip's file name under the exports folder.</returns>
+    public async Task<string> BuildAsync(WorkItemDetail item, bool includeCandidates, CancellationToken cancellationToken)
+    {
+        var history = await runs.AllForWorkItemAsync(item.Id, cancellationToken: cancellationToken);
+        var state = await comparisons.GetStateAsync(item.Id, cancellationToken);
+        var finalHistory = await finals.HistoryAsync(item.Id, cancellationToken);
+        var scores = state.Candidates.ToDictionary(c => c.ImageId, c => c.Score);
+        var now = time.GetUtcNow();
+
+        Directory.CreateDirectory(root.ExportsDir);
+        var name = $"{item.ProjectSlug}-{item.Slug}-{now:yyyyMMdd-HHmmss}.zip";
+        var destination = Path.Combine(root.ExportsDir, name);
+        var staging = destination + ".partial";
+        await using (var stream = File.Create(staging))
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
+        {
+            var current = finalHistory.Count > 0 ? finalHistory[0] : null;
+            if (current is not null && root.ResolveRelative(current.Path) is { } finalFile && File.Exists(finalFile))
+            {
+                zip.CreateEntryFromFile(finalFile, $"final/{Path.GetFileName(finalFile)}", CompressionLevel.NoCompression);
+            }
+            if (includeCandidates)
+            {
+                foreach (var image in history.SelectMany(r => r.Images))
+                {
+                    if (root.ResolveRelative(image.Path) is { } file && File.Exists(file))
+                    {
+                        zip.CreateEntryFromFile(file, $"candidates/run-{image.RunId}/{image.FileName}", CompressionLevel.NoCompression);
+                    }
+                }
+            }
+            var metadata = new
+            {
+                exportedAt = now,
+                workItem = new { item.Name, item.Slug, item.Type, item.Prompt, item.Constraints, item.Status, project = item.ProjectSlug },
+                brand = item.EffectiveBrandSlug is null ? null : new { name = item.EffectiveBrandName, slug = item.EffectiveBrandSlug, text = item.EffectiveBrandMarkdown },
+                final = current is null ? null : new { imageId = current.RunImageId, file = $"final/{Path.GetFileName(current.Path)}", chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(current.CreatedAt) },
+                finals = finalHistory.Select(f => new { imageId = f.RunImageId, chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(f.CreatedAt), replacedAt = f.ReplacedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : (DateTimeOffset?)null }),
+                runs = history.Select(r => new
+                {
+                    id = r.Id, jobId = r.JobId, r.Model, composedPrompt = r.Prompt, settings = JsonDocument.Parse(r.SettingsJson).RootElement,
+                    r.Status, r.ErrorMessage, parentRunId = r.ParentRunId, r.Adjustment, createdAt = DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
+                    candidates = r.Images.Select(i => new
+                    {
+                        imageId = i.Id, file = includeCandidates ? $"candidates/run-{r.Id}/{i.FileName}" : null, i.Seed, i.Width, i.Height, i.Format, i.Sha256,
+                        score = scores.GetValueOrDefault(i.Id), starred = i.Starred,
+                    }),
+                }),
+                picks = state.Picks.Select(p => new { p.LeftImageId, p.RightImageId, winnerImageId = p.WinnerImageId, p.Reason, at = DateTimeOffset.FromUnixTimeMilliseconds(p.CreatedAt) }),
+            };
+            var entry = zip.CreateEntry("metadata.json");
+            await using var writer = entry.Open();
+            await JsonSerializer.SerializeAsync(writer, metadata, Json.Indented, cancellationToken);
+        }
+        File.Move(staging, destination, overwrite: true);
+        return name;
+    }
+
+    /// <summary>The full path of an export by its file name; null for anything that is not a plain zip name in the folder.</summary>
+    public string? Resolve(string fileName)
+    {
+        if (fileName.Length > 200 || !fileName.EndsWith(".zip", StringComparison.Ordinal) || fileName.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '.')) || fileName.Contains("..", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var path = Path.Combine(root.ExportsDir, fileName);
+        return File.Exists(path) ? path : null;
+    }
+}

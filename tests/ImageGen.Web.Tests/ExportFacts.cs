@@ -1,0 +1,72 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using ImageGen.Core.Iteration;
+using ImageGen.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImageGen.Web.Tests;
+
+public sealed class ExportFacts
+{
+    [Fact]
+    public async Task Export_ZipHoldsTheFinalTheCandidatesAndMetadataThatMatchesTheDatabase()
+    {
+        await using var web = new WebTestHost("http://127.0.0.1:9");
+        using var client = web.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        var database = web.Services.GetRequiredService<Database>();
+        await Seed.CatalogAsync(database);
+        await Seed.RunsAsync(database, 1);
+        foreach (var name in new[] { "01.png", "02.png" })
+        {
+            var file = Path.Combine(web.Root.Path, "images", "launch", "hero", "run-1", name);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllBytesAsync(file, [7, 7, 7], TestContext.Current.CancellationToken);
+        }
+        await web.Services.GetRequiredService<ComparisonStore>().RecordAsync(1, 1, 2, 2, "closer to the palette");
+        await web.Services.GetRequiredService<FinalStore>().FinalizeAsync(1, 2);
+
+        using var export = await Forms.PostAsync(client, "/projects/launch/items/hero",
+            new Dictionary<string, string> { ["includeCandidates"] = "true" }, "/projects/launch/items/hero?handler=Export");
+
+        Assert.Equal(HttpStatusCode.Redirect, export.StatusCode);
+        var zipName = Uri.UnescapeDataString(export.Headers.Location!.OriginalString.Split("export=")[1]);
+        Assert.Contains($"href=\"/exports/{zipName}\"", await Forms.GetPageAsync(client, export.Headers.Location.OriginalString), StringComparison.Ordinal);
+        using var download = await client.GetAsync($"/exports/{zipName}", TestContext.Current.CancellationToken);
+        Assert.Equal("application/zip", download.Content.Headers.ContentType!.MediaType);
+        using var zip = new ZipArchive(await download.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(["candidates/run-1/01.png", "candidates/run-1/02.png", "final/hero.png", "metadata.json"], zip.Entries.Select(e => e.FullName).Order());
+        using var metadata = await JsonDocument.ParseAsync(zip.GetEntry("metadata.json")!.Open(), cancellationToken: TestContext.Current.CancellationToken);
+        var root = metadata.RootElement;
+        Assert.Equal("a steaming cup", root.GetProperty("workItem").GetProperty("prompt").GetString());
+        Assert.Equal("Primary #ff5500", root.GetProperty("brand").GetProperty("text").GetString());
+        Assert.Equal(2, root.GetProperty("final").GetProperty("imageId").GetInt64());
+        var run = root.GetProperty("runs")[0];
+        Assert.Equal(await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT prompt FROM runs WHERE id = 1")), run.GetProperty("composedPrompt").GetString());
+        Assert.Equal("offline/procedural", run.GetProperty("model").GetString());
+        var candidates = run.GetProperty("candidates").EnumerateArray().ToDictionary(c => c.GetProperty("imageId").GetInt64());
+        var dbScores = (await database.ReadAsync(c => c.QueryAsync<(long Id, double Score)>("SELECT id, score FROM run_images"))).ToDictionary(s => s.Id, s => s.Score);
+        Assert.All(candidates, c => Assert.Equal(dbScores[c.Key], c.Value.GetProperty("score").GetDouble()));
+        Assert.Equal(2, candidates[2].GetProperty("seed").GetInt64());
+        var pick = root.GetProperty("picks")[0];
+        Assert.Equal((2L, "closer to the palette"), (pick.GetProperty("winnerImageId").GetInt64(), pick.GetProperty("reason").GetString()));
+        Assert.True(File.Exists(Path.Combine(web.Root.ExportsDir, zipName)));
+    }
+
+    [Theory]
+    [InlineData("/exports/nope.zip")]
+    [InlineData("/exports/..%2Fimagegen.db")]
+    [InlineData("/exports/%2E%2E%2Fimagegen.zip")]
+    public async Task Export_Route_RefusesUnknownNamesAndPathTricks(string url)
+    {
+        await using var web = new WebTestHost("http://127.0.0.1:9");
+        using var client = web.CreateClient();
+
+        using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
