@@ -57,7 +57,7 @@ public sealed partial class TraceFacts
         {
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(TokenPattern().Match(page).Groups[1].Value),
             ["Generate.IdempotencyKey"] = KeyPattern().Match(page).Groups[1].Value,
-            ["Generate.Model"] = "offline/procedural", ["Generate.Format"] = "png", ["Generate.Count"] = "2", ["Generate.Size"] = "256x256",
+            ["Generate.Models"] = "offline/procedural", ["Generate.Format"] = "png", ["Generate.Count"] = "2", ["Generate.Size"] = "256x256",
         }), cancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
 

@@ -19,7 +19,11 @@ internal static partial class Forms
         return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
     }
 
-    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string pageUrl, IDictionary<string, string> fields, string? actionUrl = null)
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string pageUrl, IDictionary<string, string> fields, string? actionUrl = null) =>
+        PostPairsAsync(client, pageUrl, fields, actionUrl);
+
+    /// <summary>As <see cref="PostAsync"/>, with repeated keys allowed (a multi-select).</summary>
+    public static async Task<HttpResponseMessage> PostPairsAsync(HttpClient client, string pageUrl, IEnumerable<KeyValuePair<string, string>> fields, string? actionUrl = null)
     {
         var html = await GetPageAsync(client, pageUrl);
         var token = TokenPattern().Match(html);

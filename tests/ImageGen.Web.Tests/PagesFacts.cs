@@ -132,7 +132,7 @@ public sealed class PagesFacts
 
     public static TheoryData<string, string, string> InvalidGenerate => new()
     {
-        { "Generate.Model", "acme/unknown", "Unknown model &#x27;acme/unknown&#x27;." },
+        { "Generate.Models", "acme/unknown", "Unknown model &#x27;acme/unknown&#x27;." },
         { "Generate.Size", "big", "Size &#x27;big&#x27; is not WIDTHxHEIGHT" },
         { "Generate.Size", "5000x5000", "out of range" },
         { "Generate.Count", "9", "Count must be between 1 and 8." },
@@ -152,7 +152,7 @@ public sealed class PagesFacts
         var page = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
         var fields = new Dictionary<string, string>
         {
-            ["Generate.Model"] = "offline/procedural", ["Generate.Format"] = "png", ["Generate.Count"] = "2",
+            ["Generate.Models"] = "offline/procedural", ["Generate.Format"] = "png", ["Generate.Count"] = "2",
             ["Generate.IdempotencyKey"] = Forms.IdempotencyKey(page),
         };
         fields[field] = value;
@@ -174,7 +174,7 @@ public sealed class PagesFacts
         var page = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
         var fields = new Dictionary<string, string>
         {
-            ["Generate.Model"] = "offline/procedural", ["Generate.Format"] = "webp", ["Generate.Count"] = "3",
+            ["Generate.Models"] = "offline/procedural", ["Generate.Format"] = "webp", ["Generate.Count"] = "3",
             ["Generate.Size"] = "640x360", ["Generate.Seed"] = "7", ["Generate.IdempotencyKey"] = Forms.IdempotencyKey(page),
         };
 
@@ -192,6 +192,32 @@ public sealed class PagesFacts
         Assert.Contains("Primary #ff5500", payload.ComposedPrompt, StringComparison.Ordinal); // the project's brand
         Assert.Equal(1, job.WorkItemId);
         Assert.Equal("generating", await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM work_items WHERE id = 1")));
+    }
+
+    [Fact]
+    public async Task Generate_WithTwoModels_QueuesOneJobPerModel_WithTheSameSettings()
+    {
+        await using var web = new WebTestHost(ClosedWorker, new Dictionary<string, string> { ["IMAGEGEN_COMPAT_BASE_URL"] = "http://127.0.0.1:9" });
+        using var client = web.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        var database = web.Services.GetRequiredService<Database>();
+        await Seed.CatalogAsync(database);
+        var page = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
+        KeyValuePair<string, string>[] fields =
+        [
+            new("Generate.Models", "offline/procedural"), new("Generate.Models", "compat/default"),
+            new("Generate.Format", "png"), new("Generate.Count", "2"), new("Generate.Seed", "9"),
+            new("Generate.IdempotencyKey", Forms.IdempotencyKey(page)),
+        ];
+
+        using var first = await Forms.PostPairsAsync(client, "/projects/launch/items/hero", fields, "/projects/launch/items/hero?handler=Generate");
+        using var again = await Forms.PostPairsAsync(client, "/projects/launch/items/hero", fields, "/projects/launch/items/hero?handler=Generate");
+
+        var jobs = (await database.ReadAsync(c => c.QueryAsync<string>("SELECT payload_json FROM jobs ORDER BY id")))
+            .Select(ImageGen.Core.Generation.GeneratePayload.FromJson).ToList();
+        Assert.Equal(["offline/procedural", "compat/default"], jobs.Select(j => j.Model));
+        Assert.All(jobs, j => Assert.Equal((2, 9L, "png"), (j.Count, j.Seed!.Value, j.Format)));
+        Assert.Equal(jobs[0].ComposedPrompt, jobs[1].ComposedPrompt);
     }
 
     [Fact]

@@ -16,12 +16,17 @@ public sealed class WebTestHost : IAsyncDisposable
     private readonly TempDirectory _directory = new("web");
     private readonly WebApplicationFactory<Program> _factory;
 
-    public WebTestHost(string workerBaseUrl)
+    public WebTestHost(string workerBaseUrl, IReadOnlyDictionary<string, string>? settings = null)
     {
         Root = new DataRoot(_directory.Path);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting(DataRoot.ConfigKey, Root.Path)
-            .UseSetting("Worker:BaseUrl", workerBaseUrl));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting(DataRoot.ConfigKey, Root.Path).UseSetting("Worker:BaseUrl", workerBaseUrl);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                b.UseSetting(key, value);
+            }
+        });
     }
 
     public DataRoot Root { get; }

@@ -45,14 +45,20 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
             await LoadAsync(project, item, cancellationToken);
             return Page();
         }
-        var settings = new Services.GenerateSettings(Generate.Model, ImageFormats.Parse(Generate.Format)!,
-            string.IsNullOrWhiteSpace(Generate.Size) ? null : Generate.Size.Trim(),
-            string.IsNullOrWhiteSpace(Generate.AspectRatio) ? null : Generate.AspectRatio.Trim(),
-            Generate.Count, Generate.Seed, string.IsNullOrWhiteSpace(Generate.Adjustment) ? null : Generate.Adjustment.Trim());
-        var result = await submitter.SubmitAsync(found, settings, Generate.IdempotencyKey, cancellationToken);
-        StatusMessage = result.Created
-            ? $"Job #{result.JobId} queued: {Generate.Count} candidate(s) with {Generate.Model}."
-            : $"Job #{result.JobId} was already queued by this form; no second job was made.";
+        var results = new List<(string Model, EnqueueResult Result)>();
+        foreach (var model in Generate.Models)
+        {
+            var settings = new Services.GenerateSettings(model, ImageFormats.Parse(Generate.Format)!,
+                string.IsNullOrWhiteSpace(Generate.Size) ? null : Generate.Size.Trim(),
+                string.IsNullOrWhiteSpace(Generate.AspectRatio) ? null : Generate.AspectRatio.Trim(),
+                Generate.Count, Generate.Seed, string.IsNullOrWhiteSpace(Generate.Adjustment) ? null : Generate.Adjustment.Trim());
+            // One key per model from the form's key: a double submit still makes one job per model.
+            var key = Generate.Models.Count == 1 ? Generate.IdempotencyKey : $"{Generate.IdempotencyKey}:{model}";
+            results.Add((model, await submitter.SubmitAsync(found, settings, key, cancellationToken)));
+        }
+        StatusMessage = results.All(r => !r.Result.Created)
+            ? $"Job {string.Join(", ", results.Select(r => $"#{r.Result.JobId}"))} was already queued by this form; no second job was made."
+            : $"Queued {string.Join(", ", results.Select(r => $"job #{r.Result.JobId} ({r.Model})"))}: {Generate.Count} candidate(s) each.";
         return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
     }
 

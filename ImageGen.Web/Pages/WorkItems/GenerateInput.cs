@@ -9,8 +9,8 @@ namespace ImageGen.Web.Pages.WorkItems;
 /// <summary>The generate form. The idempotency key is minted when the form is rendered, so a double submit makes one job.</summary>
 public sealed class GenerateInput
 {
-    [Required(ErrorMessage = "Choose a model.")]
-    public string Model { get; set; } = ModelRegistry.DefaultModelId;
+    /// <summary>One job is queued per model, so the same brief can be compared across models.</summary>
+    public List<string> Models { get; set; } = [ModelRegistry.DefaultModelId];
 
     [Required]
     public string Format { get; set; } = ImageFormats.Png;
@@ -38,14 +38,22 @@ public sealed class GenerateInput
     /// <summary>Checks the model, format and size the way the CLI will, so a bad value is caught on the form.</summary>
     public void Validate(ModelStateDictionary modelState, ModelRegistry registry)
     {
-        var model = registry.Find(Model ?? "")?.Info;
-        if (model is null)
+        Models = Models.Where(m => !string.IsNullOrWhiteSpace(m)).Distinct().ToList();
+        if (Models.Count == 0)
         {
-            modelState.AddModelError("Generate.Model", $"Unknown model '{Model}'.");
+            modelState.AddModelError("Generate.Models", "Choose at least one model.");
         }
-        else if (!model.Available)
+        foreach (var id in Models)
         {
-            modelState.AddModelError("Generate.Model", $"{model.DisplayName} is not available: {model.UnavailableReason}");
+            var model = registry.Find(id)?.Info;
+            if (model is null)
+            {
+                modelState.AddModelError("Generate.Models", $"Unknown model '{id}'.");
+            }
+            else if (!model.Available)
+            {
+                modelState.AddModelError("Generate.Models", $"{model.DisplayName} is not available: {model.UnavailableReason}");
+            }
         }
         if (ImageFormats.Parse(Format) is null)
         {
