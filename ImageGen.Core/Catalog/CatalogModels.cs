@@ -53,6 +53,8 @@ public sealed class WorkItemDetail
     public string? EffectiveBrandName { get; init; }
     public string? EffectiveBrandSlug { get; init; }
     public string? EffectiveBrandMarkdown { get; init; }
+    /// <summary>The brand text revision a job queued now would use.</summary>
+    public long? EffectiveBrandRevisionId { get; init; }
     public bool BrandIsOverride => BrandId is not null;
 }
 

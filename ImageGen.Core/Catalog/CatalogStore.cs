@@ -16,19 +16,46 @@ public sealed class CatalogStore(Database database, TimeProvider time)
     // Brands
 
     public Task<long?> CreateBrandAsync(string name, string slug, string description, string markdown, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((c, t) => c.ExecuteScalarAsync<long?>("""
-            INSERT INTO brands (name, slug, description, content_markdown, created_at, updated_at)
-            VALUES (@name, @slug, @description, @markdown, @now, @now)
-            ON CONFLICT (slug) DO NOTHING
-            RETURNING id
-            """, new { name, slug, description, markdown, now = Now }, t), cancellationToken);
+        database.WriteAsync(async (c, t) =>
+        {
+            var id = await c.ExecuteScalarAsync<long?>("""
+                INSERT INTO brands (name, slug, description, content_markdown, created_at, updated_at)
+                VALUES (@name, @slug, @description, @markdown, @now, @now)
+                ON CONFLICT (slug) DO NOTHING
+                RETURNING id
+                """, new { name, slug, description, markdown, now = Now }, t);
+            if (id is { } brandId)
+            {
+                await AddRevisionAsync(c, t, brandId);
+            }
+            return id;
+        }, cancellationToken);
+
+    /// <summary>Records the brand's current name and text as its next revision, unless they equal the latest one.</summary>
+    private async Task AddRevisionAsync(System.Data.IDbConnection c, System.Data.IDbTransaction t, long brandId) =>
+        await c.ExecuteAsync("""
+            INSERT INTO brand_revisions (brand_id, revision, name, content_markdown, created_at)
+            SELECT b.id, COALESCE((SELECT max(revision) FROM brand_revisions WHERE brand_id = b.id), 0) + 1, b.name, b.content_markdown, @now
+            FROM brands b
+            WHERE b.id = @brandId AND NOT EXISTS (
+                SELECT 1 FROM brand_revisions r WHERE r.brand_id = b.id AND r.name = b.name AND r.content_markdown = b.content_markdown
+                  AND r.revision = (SELECT max(revision) FROM brand_revisions WHERE brand_id = b.id))
+            """, new { brandId, now = Now }, t);
 
     /// <returns>False when no brand has that id.</returns>
     public Task<bool> UpdateBrandAsync(long id, string name, string description, string markdown, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (c, t) => await c.ExecuteAsync("""
-            UPDATE brands SET name = @name, description = @description, content_markdown = @markdown, updated_at = @now
-            WHERE id = @id
-            """, new { id, name, description, markdown, now = Now }, t) == 1, cancellationToken);
+        database.WriteAsync(async (c, t) =>
+        {
+            var updated = await c.ExecuteAsync("""
+                UPDATE brands SET name = @name, description = @description, content_markdown = @markdown, updated_at = @now
+                WHERE id = @id
+                """, new { id, name, description, markdown, now = Now }, t) == 1;
+            if (updated)
+            {
+                await AddRevisionAsync(c, t, id);
+            }
+            return updated;
+        }, cancellationToken);
 
     public Task<Brand?> GetBrandAsync(string slug, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Brand>("SELECT * FROM brands WHERE slug = @slug", new { slug }), cancellationToken);
@@ -104,7 +131,8 @@ public sealed class CatalogStore(Database database, TimeProvider time)
             SELECT w.id, w.project_id, p.name AS project_name, p.slug AS project_slug, w.name, w.slug, w.type, w.prompt,
                    w.constraints, w.status, w.brand_id, p.default_brand_id,
                    b.id AS effective_brand_id, b.name AS effective_brand_name, b.slug AS effective_brand_slug,
-                   b.content_markdown AS effective_brand_markdown
+                   b.content_markdown AS effective_brand_markdown,
+                   (SELECT max(id) FROM brand_revisions r WHERE r.brand_id = b.id) AS effective_brand_revision_id
             FROM projects p
             JOIN work_items w ON w.project_id = p.id AND w.slug = @itemSlug
             LEFT JOIN brands b ON b.id = COALESCE(w.brand_id, p.default_brand_id)

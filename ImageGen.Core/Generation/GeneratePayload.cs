@@ -20,6 +20,7 @@ public sealed record GeneratePayload
     public long? Seed { get; init; }
     public string? Adjustment { get; init; }
     public long? ParentRunId { get; init; }
+    public long? BrandRevisionId { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
 

@@ -55,6 +55,28 @@ public sealed class RunQueries(Database database)
     public Task<IReadOnlyList<RunView>> ForJobAsync(long jobId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => LoadAsync(c, "r.job_id = @key", jobId), cancellationToken);
 
+    /// <summary>A run with the brand text revision it used, for "what changed".</summary>
+    public sealed class RunForDiff
+    {
+        public long Id { get; init; }
+        public long? WorkItemId { get; init; }
+        public string Model { get; init; } = "";
+        public string Prompt { get; init; } = "";
+        public string SettingsJson { get; init; } = "";
+        public long CreatedAt { get; init; }
+        public int? BrandRevision { get; init; }
+        public string? BrandName { get; init; }
+        public string? BrandText { get; init; }
+    }
+
+    public Task<RunForDiff?> GetForDiffAsync(long runId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunForDiff>("""
+            SELECT r.id, r.work_item_id, r.model, r.prompt, r.settings_json, r.created_at,
+                   b.revision AS brand_revision, b.name AS brand_name, b.content_markdown AS brand_text
+            FROM runs r LEFT JOIN brand_revisions b ON b.id = r.brand_revision_id
+            WHERE r.id = @runId
+            """, new { runId }), cancellationToken);
+
     private sealed class ImageWithRun
     {
         public long Id { get; init; }

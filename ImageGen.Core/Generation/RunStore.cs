@@ -35,12 +35,12 @@ public sealed class RunStore(TimeProvider time)
             RETURNING id
             """, new { job.Id, now }, transaction)).ToList();
         var runId = await connection.ExecuteScalarAsync<long?>("""
-            INSERT INTO runs (work_item_id, job_id, attempt, model, prompt, settings_json, status, parent_run_id, adjustment, created_at, updated_at)
-            SELECT @WorkItemId, @Id, @Attempt, @Model, @ComposedPrompt, @settingsJson, 'running', @ParentRunId, @Adjustment, @now, @now
+            INSERT INTO runs (work_item_id, job_id, attempt, model, prompt, settings_json, status, parent_run_id, adjustment, brand_revision_id, created_at, updated_at)
+            SELECT @WorkItemId, @Id, @Attempt, @Model, @ComposedPrompt, @settingsJson, 'running', @ParentRunId, @Adjustment, @BrandRevisionId, @now, @now
             WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running')
             RETURNING id
             """,
-            new { payload.WorkItemId, job.Id, job.Attempt, payload.Model, payload.ComposedPrompt, settingsJson, payload.ParentRunId, payload.Adjustment, job.ClaimToken, now },
+            new { payload.WorkItemId, job.Id, job.Attempt, payload.Model, payload.ComposedPrompt, settingsJson, payload.ParentRunId, payload.Adjustment, payload.BrandRevisionId, job.ClaimToken, now },
             transaction);
         return (runId, lost);
     }

@@ -31,6 +31,7 @@ public sealed class JobSubmitter(JobQueue queue, CatalogStore catalog, WorkerCli
             Seed = settings.Seed,
             Adjustment = settings.Adjustment,
             ParentRunId = settings.ParentRunId,
+            BrandRevisionId = item.EffectiveBrandRevisionId,
         };
         var result = await queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson())
         {

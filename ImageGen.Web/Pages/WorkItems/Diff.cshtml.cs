@@ -1,0 +1,70 @@
+using System.Text.Json;
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Iteration;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ImageGen.Web.Pages.WorkItems;
+
+/// <summary>What changed between two runs of a work item: composed prompt (by word), settings, model and brand text revision.</summary>
+public sealed class DiffModel(CatalogStore catalog, RunQueries runs) : PageModel
+{
+    [FromQuery(Name = "a")] public long? A { get; set; }
+    [FromQuery(Name = "b")] public long? B { get; set; }
+
+    public WorkItemDetail Item { get; private set; } = null!;
+    public IReadOnlyList<RunView> History { get; private set; } = [];
+    public RunQueries.RunForDiff? Before { get; private set; }
+    public RunQueries.RunForDiff? After { get; private set; }
+    public IReadOnlyList<DiffPiece> Prompt { get; private set; } = [];
+    public IReadOnlyList<DiffPiece> Brand { get; private set; } = [];
+    public IReadOnlyList<(string Key, string? Before, string? After)> Settings { get; private set; } = [];
+    public string? Error { get; private set; }
+    public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
+
+    public async Task<IActionResult> OnGetAsync(string project, string item, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        Item = found;
+        History = await runs.ForWorkItemAsync(found.Id, cancellationToken);
+        A ??= History.Count > 1 ? History[1].Id : null;
+        B ??= History.Count > 0 ? History[0].Id : null;
+        if (A is null || B is null)
+        {
+            Error = "There is nothing to compare yet: this work item needs two runs.";
+            return Page();
+        }
+        Before = await runs.GetForDiffAsync(A.Value, cancellationToken);
+        After = await runs.GetForDiffAsync(B.Value, cancellationToken);
+        if (Before?.WorkItemId != found.Id || After?.WorkItemId != found.Id)
+        {
+            Error = "Both runs must belong to this work item.";
+            Before = After = null;
+            return Page();
+        }
+        Prompt = TextDiff.Compare(Before.Prompt, After.Prompt);
+        Brand = TextDiff.Compare(Before.BrandText ?? "", After.BrandText ?? "");
+        var before = Flatten(Before.SettingsJson);
+        var after = Flatten(After.SettingsJson);
+        Settings = before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Select(k => (k, before.GetValueOrDefault(k), after.GetValueOrDefault(k))).ToList();
+        return Page();
+    }
+
+    private static Dictionary<string, string?> Flatten(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.ToString());
+        }
+        catch (JsonException)
+        {
+            return new() { ["(unreadable)"] = json };
+        }
+    }
+}
