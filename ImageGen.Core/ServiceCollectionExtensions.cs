@@ -29,6 +29,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ComparisonStore>();
         services.AddSingleton<FinalStore>();
         services.AddSingleton<ExportBuilder>();
+        services.AddSingleton<CandidateSearch>();
         // Availability only (keys set or not): generation itself runs in the CLI, which reads its own environment.
         services.AddSingleton(_ => ModelRegistry.CreateDefault(ProviderSettings.FromEnvironment(key => configuration[key])));
         services.AddMetrics();
