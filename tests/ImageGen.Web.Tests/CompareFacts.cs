@@ -13,16 +13,7 @@ public sealed partial class CompareFacts
     [GeneratedRegex("""name="left" value="(\d+)" />\s*<input type="hidden" name="right" value="(\d+)" """)]
     private static partial Regex PairPattern();
 
-    private static async Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync(int runs = 2)
-    {
-        var web = new WebTestHost("http://127.0.0.1:9");
-        var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var database = web.Services.GetRequiredService<Database>();
-        await Seed.CatalogAsync(database);
-        await Seed.RunsAsync(database, runs); // two images per run
-        return (web, client, database);
-    }
+    private static Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync(int runs = 2) => WebTestHost.StartAsync(runs: runs);
 
     private static async Task<(long Left, long Right)> CurrentPairAsync(HttpClient client)
     {

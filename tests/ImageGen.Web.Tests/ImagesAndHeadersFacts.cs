@@ -9,16 +9,7 @@ namespace ImageGen.Web.Tests;
 
 public sealed class ImagesAndHeadersFacts
 {
-    private static async Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync()
-    {
-        var web = new WebTestHost("http://127.0.0.1:9");
-        var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var database = web.Services.GetRequiredService<Database>();
-        await Seed.CatalogAsync(database);
-        await Seed.RunsAsync(database, 1);
-        return (web, client, database);
-    }
+    private static Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync() => WebTestHost.StartAsync(runs: 1);
 
     [Fact]
     public async Task Image_IsServedById_WithItsBytesContentTypeAndETag()

@@ -10,13 +10,7 @@ public sealed class PagesFacts
 {
     private const string ClosedWorker = "http://127.0.0.1:9";
 
-    private static async Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync()
-    {
-        var web = new WebTestHost(ClosedWorker);
-        var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken); // start, which migrates
-        return (web, client, web.Services.GetRequiredService<Database>());
-    }
+    private static Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync() => WebTestHost.StartAsync(seedCatalog: false);
 
     private static Task<long> CountAsync(Database database, string table) =>
         database.ReadAsync(c => c.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table}"));

@@ -1,4 +1,5 @@
 using ImageGen.Core;
+using ImageGen.Core.Storage;
 using ImageGen.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,6 +31,27 @@ public sealed class WebTestHost : IAsyncDisposable
     }
 
     public DataRoot Root { get; }
+
+    /// <summary>
+    /// A started web app (the first request runs the migrations) with a cookie-keeping client; optionally seeded with
+    /// brand "acme", project "launch", work item "hero" and <paramref name="runs"/> runs of two images each.
+    /// </summary>
+    public static async Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync(bool seedCatalog = true, int runs = 0)
+    {
+        var web = new WebTestHost("http://127.0.0.1:9");
+        var client = web.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        var database = web.Services.GetRequiredService<Database>();
+        if (seedCatalog)
+        {
+            await Seed.CatalogAsync(database);
+        }
+        if (runs > 0)
+        {
+            await Seed.RunsAsync(database, runs);
+        }
+        return (web, client, database);
+    }
 
     /// <summary>A client that keeps cookies (for anti-forgery) and does not follow redirects, so tests see the 302.</summary>
     public HttpClient CreateClient() => _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
