@@ -10,9 +10,6 @@ public static class Format
 
     public static string Time(long? unixMilliseconds) => unixMilliseconds is { } t ? Time(t) : "—";
 
-    public static string IsoTime(long unixMilliseconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).ToString("O", CultureInfo.InvariantCulture);
-
     public static string Duration(long? from, long? to)
     {
         if (from is null || to is null)

@@ -9,10 +9,9 @@ public sealed class DiffFacts
     [Fact]
     public async Task Diff_ShowsPromptSettingsModelAndBrandRevisionChanges()
     {
-        await using var web = new WebTestHost("http://127.0.0.1:9");
-        using var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var database = web.Services.GetRequiredService<Database>();
+        var (web, client, database) = await WebTestHost.StartAsync(seedCatalog: false);
+        await using var _web = web;
+        using var _client = client;
         using (var brand = await Forms.PostAsync(client, "/brands/new", new Dictionary<string, string> { ["Input.Name"] = "Acme", ["Input.ContentMarkdown"] = "Primary #ff5500, calm tone" })) { }
         using (var edit = await Forms.PostAsync(client, "/brands/acme/edit", new Dictionary<string, string> { ["Input.Name"] = "Acme", ["Input.ContentMarkdown"] = "Primary #ff5500, bold tone" })) { }
         using (var same = await Forms.PostAsync(client, "/brands/acme/edit", new Dictionary<string, string> { ["Input.Name"] = "Acme", ["Input.ContentMarkdown"] = "Primary #ff5500, bold tone" })) { }

@@ -13,12 +13,9 @@ public sealed class ExportFacts
     [Fact]
     public async Task Export_ZipHoldsTheFinalTheCandidatesAndMetadataThatMatchesTheDatabase()
     {
-        await using var web = new WebTestHost("http://127.0.0.1:9");
-        using var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var database = web.Services.GetRequiredService<Database>();
-        await Seed.CatalogAsync(database);
-        await Seed.RunsAsync(database, 1);
+        var (web, client, database) = await WebTestHost.StartAsync(runs: 1);
+        await using var _web = web;
+        using var _client = client;
         foreach (var name in new[] { "01.png", "02.png" })
         {
             var file = Path.Combine(web.Root.Path, "images", "launch", "hero", "run-1", name);

@@ -11,12 +11,7 @@ public sealed class FinalizeFacts
 
     private static async Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync()
     {
-        var web = new WebTestHost("http://127.0.0.1:9");
-        var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var database = web.Services.GetRequiredService<Database>();
-        await Seed.CatalogAsync(database);
-        await Seed.RunsAsync(database, 1); // images 1 and 2 of run 1
+        var (web, client, database) = await WebTestHost.StartAsync(runs: 1); // images 1 and 2 of run 1
         foreach (var (id, bytes) in new[] { (1, new byte[] { 1, 1, 1 }), (2, new byte[] { 2, 2 }) })
         {
             var file = Path.Combine(web.Root.Path, "images", "launch", "hero", "run-1", $"0{id}.png");
@@ -104,12 +99,9 @@ public sealed class MoreLikeThisFacts
     [Fact]
     public async Task MoreLikeThis_ReusesTheRunsModelSettingsAndTheImagesSeed_AndRecordsTheParent()
     {
-        await using var web = new WebTestHost("http://127.0.0.1:9");
-        using var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var database = web.Services.GetRequiredService<Database>();
-        await Seed.CatalogAsync(database);
-        await Seed.RunsAsync(database, 1);
+        var (web, client, database) = await WebTestHost.StartAsync(runs: 1);
+        await using var _web = web;
+        using var _client = client;
         await database.WriteAsync((c, t) => c.ExecuteAsync("""
             UPDATE runs SET settings_json = '{"count":3,"size":"640x360","format":"png","seed":40}' WHERE id = 1;
             UPDATE run_images SET seed = 41 WHERE id = 2;
@@ -132,11 +124,9 @@ public sealed class MoreLikeThisFacts
     [Fact]
     public async Task MoreLikeThis_OfAForeignImage_QueuesNothing()
     {
-        await using var web = new WebTestHost("http://127.0.0.1:9");
-        using var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var database = web.Services.GetRequiredService<Database>();
-        await Seed.CatalogAsync(database);
+        var (web, client, database) = await WebTestHost.StartAsync();
+        await using var _web = web;
+        using var _client = client;
 
         using var response = await Forms.PostAsync(client, "/projects/launch/items/hero",
             new Dictionary<string, string> { ["imageId"] = "77", ["idempotencyKey"] = "k2" }, "/projects/launch/items/hero?handler=MoreLikeThis");

@@ -8,11 +8,9 @@ public sealed class QueryCountFacts
 {
     private static async Task<long> StatementsForAsync(int rows, string url)
     {
-        await using var web = new WebTestHost("http://127.0.0.1:9");
-        using var client = web.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var database = web.Services.GetRequiredService<Database>();
-        await Seed.CatalogAsync(database);
+        var (web, client, database) = await WebTestHost.StartAsync();
+        await using var _web = web;
+        using var _client = client;
         await Seed.RunsAsync(database, rows);
         await client.GetAsync(url, TestContext.Current.CancellationToken); // warm up: first-request work is not the page's
 
