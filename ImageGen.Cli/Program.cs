@@ -1,4 +1,11 @@
 using ImageGen.Cli;
 
-using var telemetry = CliTelemetry.Start();
-return await CliApp.RunAsync(args, Console.Out, Console.Error);
+var telemetry = CliTelemetry.Start();
+try
+{
+    return await CliApp.RunAsync(args, Console.Out, Console.Error);
+}
+finally
+{
+    CliTelemetry.Stop(telemetry);
+}

@@ -6,7 +6,8 @@ namespace ImageGen.Web.Services;
 
 /// <summary>
 /// Renders brand Markdown to HTML that is safe to embed: raw HTML is escaped, and link or image targets other
-/// than http(s), mailto and relative ones (javascript:, data:, …) are dropped.
+/// than http(s), mailto and relative ones (javascript:, data:, …) are dropped. Headings move one level down, because
+/// the page around the guide already has its own <c>h1</c> (the brand's name): a guide's "# Title" becomes an h2.
 /// </summary>
 public static class MarkdownRenderer
 {
@@ -18,6 +19,10 @@ public static class MarkdownRenderer
     public static string ToSafeHtml(string markdown)
     {
         var document = Markdown.Parse(markdown, Pipeline);
+        foreach (var heading in document.Descendants<HeadingBlock>())
+        {
+            heading.Level = Math.Min(heading.Level + 1, 6);
+        }
         foreach (var link in document.Descendants<LinkInline>())
         {
             if (!IsSafe(link.Url))
