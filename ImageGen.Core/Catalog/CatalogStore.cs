@@ -5,13 +5,17 @@ namespace ImageGen.Core.Catalog;
 
 /// <summary>
 /// Brands, projects and work items. Creates return null when the slug is taken (the unique index decides, so
-/// two racing submits cannot both win). Lists are paged newest first by id.
+/// two racing submits cannot both win). Lists are paged newest first by id. Multi-line text (style guides,
+/// prompts, constraints) is stored with "\n" line ends whatever the client sent: browsers submit a textarea with
+/// "\r\n", which would otherwise reach composed prompts, image metadata and exports.
 /// </summary>
 public sealed class CatalogStore(Database database, TimeProvider time)
 {
     public const int PageSize = 50;
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string Lines(string text) => text.ReplaceLineEndings("\n");
 
     // Brands
 
@@ -23,7 +27,7 @@ public sealed class CatalogStore(Database database, TimeProvider time)
                 VALUES (@name, @slug, @description, @markdown, @now, @now)
                 ON CONFLICT (slug) DO NOTHING
                 RETURNING id
-                """, new { name, slug, description, markdown, now = Now }, t);
+                """, new { name, slug, description, markdown = Lines(markdown), now = Now }, t);
             if (id is { } brandId)
             {
                 await AddRevisionAsync(c, t, brandId);
@@ -49,7 +53,7 @@ public sealed class CatalogStore(Database database, TimeProvider time)
             var updated = await c.ExecuteAsync("""
                 UPDATE brands SET name = @name, description = @description, content_markdown = @markdown, updated_at = @now
                 WHERE id = @id
-                """, new { id, name, description, markdown, now = Now }, t) == 1;
+                """, new { id, name, description, markdown = Lines(markdown), now = Now }, t) == 1;
             if (updated)
             {
                 await AddRevisionAsync(c, t, id);
@@ -104,14 +108,14 @@ public sealed class CatalogStore(Database database, TimeProvider time)
             VALUES (@projectId, @name, @slug, @type, @prompt, @constraints, @brandId, @now, @now)
             ON CONFLICT (project_id, slug) DO NOTHING
             RETURNING id
-            """, new { projectId, name, slug, type, prompt, constraints, brandId, now = Now }, t), cancellationToken);
+            """, new { projectId, name, slug, type, prompt = Lines(prompt), constraints = Lines(constraints), brandId, now = Now }, t), cancellationToken);
 
     public Task<bool> UpdateWorkItemAsync(long id, string name, string type, string prompt, string constraints, long? brandId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (c, t) => await c.ExecuteAsync("""
             UPDATE work_items SET name = @name, type = @type, prompt = @prompt, constraints = @constraints, brand_id = @brandId,
                                   updated_at = @now
             WHERE id = @id
-            """, new { id, name, type, prompt, constraints, brandId, now = Now }, t) == 1, cancellationToken);
+            """, new { id, name, type, prompt = Lines(prompt), constraints = Lines(constraints), brandId, now = Now }, t) == 1, cancellationToken);
 
     /// <summary>A job was queued for the item: draft and review move to generating; a final stays final.</summary>
     public Task MarkGeneratingAsync(long workItemId, CancellationToken cancellationToken = default) =>

@@ -20,6 +20,18 @@ public sealed class RunView
     public List<RunImageView> Images { get; } = [];
 }
 
+/// <summary>Where an image came from: its run and job, and its work item and project when it has one.</summary>
+public sealed class ImageOrigin
+{
+    public long RunId { get; init; }
+    public long JobId { get; init; }
+    public string Model { get; init; } = "";
+    public string? WorkItemName { get; init; }
+    public string? WorkItemSlug { get; init; }
+    public string? ProjectName { get; init; }
+    public string? ProjectSlug { get; init; }
+}
+
 public sealed class RunImageView
 {
     public long Id { get; init; }
@@ -104,6 +116,17 @@ public sealed class RunQueries(Database database)
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
             "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
+
+    public Task<ImageOrigin?> GetImageOriginAsync(long imageId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ImageOrigin>("""
+            SELECT r.id AS run_id, r.job_id, r.model, w.name AS work_item_name, w.slug AS work_item_slug,
+                   p.name AS project_name, p.slug AS project_slug
+            FROM run_images i
+            JOIN runs r ON r.id = i.run_id
+            LEFT JOIN work_items w ON w.id = r.work_item_id
+            LEFT JOIN projects p ON p.id = w.project_id
+            WHERE i.id = @imageId
+            """, new { imageId }), cancellationToken);
 
     private static async Task<IReadOnlyList<RunView>> LoadAsync(System.Data.IDbConnection c, string filter, long key, int limit = RunsPerPage)
     {

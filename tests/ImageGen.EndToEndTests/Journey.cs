@@ -96,6 +96,23 @@ public sealed class Journey : IAsyncDisposable
 
     public TimeSpan Elapsed => clock.Elapsed;
 
+    /// <summary>
+    /// Writes the journey's time and console to the test output, then fails on any serious or critical axe-core
+    /// finding and on any console error (uncaught exceptions, CSP refusals and failed loads all land there).
+    /// </summary>
+    public void AssertNoProblems(ITestOutputHelper output)
+    {
+        output.WriteLine($"Journey took {Elapsed.TotalSeconds:0.0} s; screenshots and logs in {Folder}");
+        foreach (var line in console)
+        {
+            output.WriteLine(line);
+        }
+        var problems = AccessibilityProblems();
+        Assert.True(problems.Count == 0, "Serious or critical accessibility violations:\n" + string.Join("\n", problems));
+        var errors = console.Where(l => l.Contains("] pageerror: ", StringComparison.Ordinal) || l.Contains("] error: ", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, "The pages logged errors:\n" + string.Join("\n", errors));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await File.WriteAllLinesAsync(Path.Combine(Folder, "console.log"), console);

@@ -39,6 +39,15 @@ public sealed class DashboardPageFacts
         Assert.Contains("The provider said no.", html, StringComparison.Ordinal);
         Assert.Contains("test-worker:42", html, StringComparison.Ordinal);
         Assert.Contains("1 of 2 slot(s) busy", html, StringComparison.Ordinal);
+        // No work item yet: the first steps show, the brand and project ones marked done.
+        Assert.Contains("data-testid=\"get-started\"", html, StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(html, "<span class=\"pill pill-ok\">done</span>").Count);
+
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            "INSERT INTO work_items (project_id, name, slug, type, prompt, status, created_at, updated_at) VALUES (1, 'Hero', 'hero', 'other', 'p', 'draft', 0, 0)",
+            transaction: t));
+        var later = await client.GetStringAsync("/", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("data-testid=\"get-started\"", later, StringComparison.Ordinal);
     }
 
     [Fact]

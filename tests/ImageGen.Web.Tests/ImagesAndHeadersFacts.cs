@@ -57,6 +57,9 @@ public sealed class ImagesAndHeadersFacts
         Assert.Contains("Seed: 1234", html, StringComparison.Ordinal);
         Assert.Contains("PNG text: imagegen", html, StringComparison.Ordinal);
         Assert.Contains("XMP", html, StringComparison.Ordinal);
+        // Where it came from, with the way back to its work item (at the image) and its job.
+        Assert.Contains("href=\"/projects/launch/items/hero#image-1\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/jobs/1\">job #1</a>", html, StringComparison.Ordinal);
         using var missing = await client.GetAsync("/images/999/info", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }

@@ -10,6 +10,7 @@ namespace ImageGen.Web.Pages.Images;
 public sealed class InfoModel(RunQueries runs, DataRoot root, ILogger<InfoModel> logger) : PageModel
 {
     public RunImageView Image { get; private set; } = null!;
+    public ImageOrigin? Origin { get; private set; }
     public IReadOnlyList<EmbeddedField> Fields { get; private set; } = [];
     public string? ReadError { get; private set; }
 
@@ -20,6 +21,7 @@ public sealed class InfoModel(RunQueries runs, DataRoot root, ILogger<InfoModel>
             return NotFound();
         }
         Image = image;
+        Origin = await runs.GetImageOriginAsync(id, cancellationToken);
         try
         {
             Fields = ProvenanceReader.Read(file);

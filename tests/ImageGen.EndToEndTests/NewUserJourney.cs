@@ -1,17 +1,17 @@
 using System.IO.Compression;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace ImageGen.EndToEndTests;
 
 /// <summary>
-/// The journeys of a new user, in headless Chromium against the real AppHost: from an empty data folder to an
-/// exported final image, and what the user sees when a job fails or is canceled. Each step leaves a screenshot and
-/// an accessibility check; see <see cref="Journey"/>.
+/// A new user's first session, in headless Chromium against the real AppHost on an empty data folder: from the
+/// dashboard to an exported final image. Each step leaves a screenshot and an accessibility check; see
+/// <see cref="Journey"/>.
 /// </summary>
-public sealed partial class JourneyFacts(ImageGenApp app, ITestOutputHelper output) : IClassFixture<ImageGenApp>
+[Collection(JourneyCollection.Name)]
+public sealed class NewUserJourney(ImageGenApp app, ITestOutputHelper output) : IClassFixture<ImageGenApp>
 {
     private const string Palette = "#1f3a5f, #c2410c, #f4efe6";
     private const string StyleGuide = """
@@ -41,62 +41,80 @@ public sealed partial class JourneyFacts(ImageGenApp app, ITestOutputHelper outp
         await using var journey = await Journey.StartAsync(app.Browser, app.WebUrl, "brand-to-export");
         var page = journey.Page;
 
-        await journey.StepAsync("open the dashboard", async p =>
+        await journey.StepAsync("open the app on an empty data folder", async p =>
         {
             await p.GotoAsync("/");
             await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
             await Expect(p.GetByTestId("worker-status")).ToContainTextAsync("online");
+            await Expect(p.GetByTestId("get-started")).ToBeVisibleAsync();
         });
 
-        await journey.StepAsync("write a brand with a palette", async p =>
+        await journey.StepAsync("follow Write a brand and fill it in", async p =>
         {
-            await p.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Brands" }).ClickAsync();
-            await p.GetByRole(AriaRole.Link, new() { Name = "New brand" }).ClickAsync();
+            await p.GetByTestId("get-started").GetByRole(AriaRole.Link, new() { Name = "Write a brand" }).ClickAsync();
             await p.GetByLabel("Name").FillAsync("Harbor Coffee");
             await p.GetByLabel("Description").FillAsync("The autumn look of a small roastery by the sea.");
             await p.GetByLabel("Style guide (Markdown)").FillAsync(StyleGuide);
+        });
+
+        await journey.StepAsync("save the brand and see its palette", async p =>
+        {
             await p.GetByRole(AriaRole.Button, new() { Name = "Create brand" }).ClickAsync();
             await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Harbor Coffee", Exact = true, Level = 1 })).ToBeVisibleAsync();
             await Expect(p.GetByTestId("palette-colour")).ToHaveTextAsync(Palette.Split(", "));
         });
 
-        await journey.StepAsync("create a project with the brand as default", async p =>
+        await journey.StepAsync("open projects", async p =>
         {
             await p.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Projects" }).ClickAsync();
+            await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Projects", Level = 1 })).ToBeVisibleAsync();
+        });
+
+        await journey.StepAsync("fill in a project with the brand as default", async p =>
+        {
             await p.GetByRole(AriaRole.Link, new() { Name = "New project" }).ClickAsync();
             await p.GetByLabel("Name").FillAsync("Autumn campaign");
             await p.GetByLabel("Default brand").SelectOptionAsync(new SelectOptionValue { Label = "Harbor Coffee" });
+        });
+
+        await journey.StepAsync("save the project", async p =>
+        {
             await p.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
             await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Autumn campaign", Level = 1 })).ToBeVisibleAsync();
             await Expect(p.GetByRole(AriaRole.Main)).ToContainTextAsync("default brand: Harbor Coffee");
         });
 
-        await journey.StepAsync("create a work item", async p =>
+        await journey.StepAsync("fill in a work item", async p =>
         {
             await p.GetByRole(AriaRole.Link, new() { Name = "New work item" }).First.ClickAsync();
             await p.GetByLabel("Name").FillAsync("Hero banner");
             await p.GetByLabel("Prompt").FillAsync("A steaming cup of coffee on a harbour wall at dusk");
             await p.GetByLabel("Constraints").FillAsync("no text");
+        });
+
+        await journey.StepAsync("save the work item", async p =>
+        {
             await p.GetByRole(AriaRole.Button, new() { Name = "Create work item" }).ClickAsync();
             await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Hero banner", Level = 1 })).ToBeVisibleAsync();
             await Expect(p.GetByTestId("effective-brand")).ToContainTextAsync("Harbor Coffee");
             await Expect(p.GetByTestId("effective-brand")).ToContainTextAsync("the project's default");
+            await Expect(p.GetByTestId("item-status")).ToContainTextAsync("status draft");
         });
         var itemUrl = page.Url;
 
         // To see the job's status change for certain (the offline model takes about a second), the queue is held in a
         // second tab while the job is queued, then let go; the work item's page is never reloaded meanwhile.
         var tab = await journey.NewTabAsync();
-        await journey.StepAsync("pause the queue in a second tab", tab, p => SetQueueAsync(p, paused: true));
+        await journey.StepAsync("pause the queue in a second tab", tab, p => UserActions.SetQueueAsync(p, paused: true));
 
         await journey.StepAsync("generate 4 candidates with the offline model", async p =>
         {
-            await GenerateAsync(p, "offline/procedural", 4);
+            await UserActions.GenerateAsync(p, "offline/procedural", 4);
             await Expect(p.Locator("#active-jobs")).ToContainTextAsync("queued");
             await p.EvaluateAsync(WatchStatusesScript);
         });
 
-        await journey.StepAsync("resume the queue in the second tab", tab, p => SetQueueAsync(p, paused: false));
+        await journey.StepAsync("resume the queue in the second tab", tab, p => UserActions.SetQueueAsync(p, paused: false));
 
         await journey.StepAsync("watch the candidates appear without reloading", async p =>
         {
@@ -181,9 +199,19 @@ public sealed partial class JourneyFacts(ImageGenApp app, ITestOutputHelper outp
             await Expect(p.GetByRole(AriaRole.Main)).ToContainTextAsync("status final");
         });
 
+        await journey.StepAsync("see how the final was made", async p =>
+        {
+            await p.GetByTestId("final").GetByRole(AriaRole.Link).First.ClickAsync();
+            var embedded = p.GetByTestId("embedded-field");
+            await Expect(embedded.Filter(new() { HasText = "harbour wall at dusk" }).First).ToBeVisibleAsync();
+            await Expect(embedded.Filter(new() { HasText = "offline/procedural" }).First).ToBeVisibleAsync();
+            await Expect(p.GetByTestId("image-origin")).ToContainTextAsync("Autumn campaign / Hero banner / run #");
+        });
+
         var zipPath = Path.Combine(journey.Folder, "export.zip");
         await journey.StepAsync("export and download the bundle", async p =>
         {
+            await p.GotoAsync(itemUrl);
             await p.GetByRole(AriaRole.Button, new() { Name = "Export bundle" }).ClickAsync();
             var link = p.GetByTestId("export-link");
             await Expect(link).ToBeVisibleAsync();
@@ -193,69 +221,7 @@ public sealed partial class JourneyFacts(ImageGenApp app, ITestOutputHelper outp
         });
 
         CheckExport(zipPath, long.Parse(starred, System.Globalization.CultureInfo.InvariantCulture));
-        AssertCleanJourney(journey);
-    }
-
-    [Fact]
-    public async Task FailingJob_ShowsItsError_AndAQueuedJobCanBeCanceled()
-    {
-        await using var journey = await Journey.StartAsync(app.Browser, app.WebUrl, "failure-and-cancel");
-        var page = journey.Page;
-
-        await journey.StepAsync("create a project and a work item", async p =>
-        {
-            await p.GotoAsync("/projects/new");
-            await p.GetByLabel("Name").FillAsync("Failure drills");
-            await p.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
-            await p.GetByRole(AriaRole.Link, new() { Name = "New work item" }).First.ClickAsync();
-            await p.GetByLabel("Name").FillAsync("Unreachable server");
-            await p.GetByLabel("Prompt").FillAsync("A lighthouse in fog");
-            await p.GetByRole(AriaRole.Button, new() { Name = "Create work item" }).ClickAsync();
-            await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Unreachable server", Level = 1 })).ToBeVisibleAsync();
-        });
-        var itemUrl = page.Url;
-
-        await journey.StepAsync("generate with a compatible server that is down", async p =>
-        {
-            await GenerateAsync(p, "compat/default", 1);
-            await p.GetByRole(AriaRole.Link, new() { NameRegex = JobLink() }).First.ClickAsync();
-            await Expect(p.GetByRole(AriaRole.Heading, new() { NameRegex = JobLink() })).ToBeVisibleAsync();
-        });
-
-        await journey.StepAsync("the job page shows why it failed", async p =>
-        {
-            // Refused connections are transient: the worker retries with backoff, then gives up. The page follows live.
-            await Expect(p.GetByTestId("job-status")).ToHaveTextAsync("failed", new() { Timeout = 120_000 });
-            await Expect(p.GetByTestId("job-error")).ToContainTextAsync("could not be reached");
-            await Expect(p.GetByTestId("job-error")).ToContainTextAsync(app.DeadCompatServer.TrimEnd('/'));
-            await Expect(p.GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
-        });
-
-        await journey.StepAsync("pause the queue", p => SetQueueAsync(p, paused: true));
-
-        await journey.StepAsync("queue a job that will wait", async p =>
-        {
-            await p.GotoAsync(itemUrl);
-            await GenerateAsync(p, "offline/procedural", 1);
-            await p.Locator("#active-jobs").GetByRole(AriaRole.Link, new() { NameRegex = JobLink() }).ClickAsync();
-            await Expect(p.GetByTestId("job-status")).ToHaveTextAsync("queued");
-        });
-
-        await journey.StepAsync("cancel the queued job", async p =>
-        {
-            await p.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-            await Expect(p.GetByTestId("job-status")).ToHaveTextAsync("canceled");
-            await Expect(p.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToHaveCountAsync(0);
-        });
-
-        await journey.StepAsync("resume the queue: the canceled job stays canceled", async p =>
-        {
-            await SetQueueAsync(p, paused: false);
-            await p.GetByRole(AriaRole.Link, new() { Name = "canceled", Exact = true }).ClickAsync();
-            await Expect(p.Locator("#job-list")).ToContainTextAsync("offline/procedural");
-        });
-
-        AssertCleanJourney(journey);
+        journey.AssertNoProblems(output);
     }
 
     /// <summary>Records, on the work item page, what "In progress" shows each time the live region is swapped.</summary>
@@ -272,25 +238,6 @@ public sealed partial class JourneyFacts(ImageGenApp app, ITestOutputHelper outp
           }).observe(document.querySelector('main'), { childList: true, subtree: true });
         }
         """;
-
-    /// <summary>Pauses or resumes the queue from the jobs page, as a user would.</summary>
-    private static async Task SetQueueAsync(IPage page, bool paused)
-    {
-        if (!page.Url.EndsWith("/jobs", StringComparison.Ordinal))
-        {
-            await page.GotoAsync("/jobs");
-        }
-        await page.GetByRole(AriaRole.Button, new() { Name = paused ? "Pause queue" : "Resume queue" }).ClickAsync();
-        await Expect(page.GetByTestId("queue-control")).ToContainTextAsync(paused ? "paused" : "running");
-    }
-
-    /// <summary>Fills the work item's generate form with one model and a count, and submits it.</summary>
-    private static async Task GenerateAsync(IPage page, string model, int count)
-    {
-        await page.GetByLabel("Models").SelectOptionAsync(model);
-        await page.GetByLabel("Count").FillAsync(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Generate", Exact = true }).ClickAsync();
-    }
 
     private static async Task<string> PairAsync(IPage page) =>
         $"{await page.GetByTestId("left").GetAttributeAsync("src")} | {await page.GetByTestId("right").GetAttributeAsync("src")}";
@@ -315,7 +262,9 @@ public sealed partial class JourneyFacts(ImageGenApp app, ITestOutputHelper outp
         var root = metadata.RootElement;
         Assert.Equal(finalImageId, root.GetProperty("final").GetProperty("imageId").GetInt64());
         Assert.Equal("A steaming cup of coffee on a harbour wall at dusk", root.GetProperty("workItem").GetProperty("prompt").GetString());
-        Assert.Contains("#c2410c", root.GetProperty("brand").GetProperty("text").GetString(), StringComparison.Ordinal);
+        var brandText = root.GetProperty("brand").GetProperty("text").GetString()!;
+        Assert.Contains("#c2410c", brandText, StringComparison.Ordinal);
+        Assert.DoesNotContain('\r', brandText);   // the browser sent the textarea with CRLF; stored with LF
         Assert.Equal(3, root.GetProperty("picks").GetArrayLength());
         Assert.Contains(root.GetProperty("picks").EnumerateArray(), p => p.GetProperty("reason").GetString() == "warmer, closer to the palette");
         var runs = root.GetProperty("runs").EnumerateArray().ToList();
@@ -325,22 +274,4 @@ public sealed partial class JourneyFacts(ImageGenApp app, ITestOutputHelper outp
         Assert.Contains(runs.SelectMany(r => r.GetProperty("candidates").EnumerateArray()),
             c => c.GetProperty("imageId").GetInt64() == finalImageId && c.GetProperty("starred").GetBoolean());
     }
-
-    private void AssertCleanJourney(Journey journey)
-    {
-        output.WriteLine($"Journey took {journey.Elapsed.TotalSeconds:0.0} s; screenshots and logs in {journey.Folder}");
-        foreach (var line in journey.ConsoleLog)
-        {
-            output.WriteLine(line);
-        }
-        var problems = journey.AccessibilityProblems();
-        Assert.True(problems.Count == 0, "Serious or critical accessibility violations:\n" + string.Join("\n", problems));
-        // Uncaught exceptions, CSP refusals and failed loads all reach the console as errors.
-        var errors = journey.ConsoleLog.Where(l => l.Contains("] pageerror: ", StringComparison.Ordinal)
-            || l.Contains("] error: ", StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 0, "The pages logged errors:\n" + string.Join("\n", errors));
-    }
-
-    [GeneratedRegex(@"^job #\d+", RegexOptions.IgnoreCase)]
-    private static partial Regex JobLink();
 }
