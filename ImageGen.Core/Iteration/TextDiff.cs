@@ -12,14 +12,15 @@ public enum DiffKind
 public sealed record DiffPiece(DiffKind Kind, string Text);
 
 /// <summary>
-/// A longest-common-subsequence diff over words (with their whitespace), falling back to lines when both texts
+/// A longest-common-subsequence diff over words and the whitespace between them (separate tokens, so a word that
+/// gains text after it is not shown as changed), falling back to lines when both texts
 /// are long, so a 100 KB brand guide cannot make a 10⁹-cell table.
 /// </summary>
 public static partial class TextDiff
 {
     private const long MaxCells = 4_000_000;
 
-    [GeneratedRegex(@"\S+\s*|\s+")]
+    [GeneratedRegex(@"\S+|\s+")]
     private static partial Regex Words();
 
     [GeneratedRegex(@"[^\n]*\n|[^\n]+")]

@@ -187,6 +187,7 @@ public sealed class NewUserJourney(ImageGenApp app, ITestOutputHelper output) : 
             await p.GetByRole(AriaRole.Link, new() { Name = "What changed" }).ClickAsync();
             await Expect(p.GetByTestId("model-diff")).ToHaveTextAsync("Both offline/procedural");
             await Expect(p.GetByTestId("prompt-diff").Locator(".diff-added")).Not.ToHaveCountAsync(0);
+            await Expect(p.GetByTestId("prompt-diff").Locator(".diff-removed")).ToHaveCountAsync(0); // an adjustment only adds
             await Expect(p.GetByTestId("prompt-diff").Locator(".diff-added").First).ToBeVisibleAsync();
             Assert.Contains("copper", string.Concat(await p.GetByTestId("prompt-diff").Locator(".diff-added").AllInnerTextsAsync()), StringComparison.Ordinal);
         });

@@ -28,12 +28,11 @@ public sealed class DiffFacts
         var html = System.Net.WebUtility.HtmlDecode(await Forms.GetPageAsync(client, "/projects/launch/items/hero/diff?a=1&b=2"));
 
         Assert.Contains("offline/procedural → compat/sdxl", html, StringComparison.Ordinal);
-        Assert.Contains("""<pre class="diff" data-testid="prompt-diff"><span class="diff-same">a </span><span class="diff-removed">warm </span><span class="diff-added">cold </span>""", html, StringComparison.Ordinal);
-        Assert.Contains("""<span class="diff-added">cold </span>""", html, StringComparison.Ordinal);
+        Assert.Contains("""<pre class="diff" data-testid="prompt-diff"><span class="diff-same">a </span><span class="diff-removed">warm</span><span class="diff-added">cold</span><span class="diff-same"> cup on a table</span>""", html, StringComparison.Ordinal);
         Assert.Contains("""<tr class="changed" data-testid="setting-count"><td>count</td><td>4</td><td>2</td></tr>""", html, StringComparison.Ordinal);
         Assert.Contains("""<tr class="" data-testid="setting-format">""", html, StringComparison.Ordinal);
         Assert.Contains("Acme revision 1 → Acme revision 2", html, StringComparison.Ordinal);
-        Assert.Contains("""<span class="diff-removed">calm </span><span class="diff-added">bold </span>""", html, StringComparison.Ordinal);
+        Assert.Contains("""<span class="diff-removed">calm</span><span class="diff-added">bold</span>""", html, StringComparison.Ordinal);
         Assert.Contains("Both runs must belong to this work item", await Forms.GetPageAsync(client, "/projects/launch/items/hero/diff?a=1&b=99"), StringComparison.Ordinal);
     }
 }

@@ -10,9 +10,19 @@ public sealed class TextDiffFacts
         var diff = TextDiff.Compare("a warm cup on a table", "a cold cup on a wooden table");
 
         Assert.Equal(
-            [(DiffKind.Same, "a "), (DiffKind.Removed, "warm "), (DiffKind.Added, "cold "), (DiffKind.Same, "cup on a "), (DiffKind.Added, "wooden "), (DiffKind.Same, "table")],
+            [(DiffKind.Same, "a "), (DiffKind.Removed, "warm"), (DiffKind.Added, "cold"), (DiffKind.Same, " cup on a "), (DiffKind.Added, "wooden "), (DiffKind.Same, "table")],
             diff.Select(p => (p.Kind, p.Text)));
         Assert.Equal("a cold cup on a wooden table", string.Concat(diff.Where(p => p.Kind != DiffKind.Removed).Select(p => p.Text)));
+    }
+
+    [Fact]
+    public void Compare_AWordThatGainsTextAfterIt_IsNotShownAsChanged()
+    {
+        var diff = TextDiff.Compare("Constraints:\nno text", "Constraints:\nno text\n\nAdjustment:\nwarmer");
+
+        Assert.Equal(
+            [(DiffKind.Same, "Constraints:\nno text"), (DiffKind.Added, "\n\nAdjustment:\nwarmer")],
+            diff.Select(p => (p.Kind, p.Text)));
     }
 
     [Fact]
