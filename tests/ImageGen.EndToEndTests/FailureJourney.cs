@@ -46,6 +46,14 @@ public sealed class FailureJourney(ImageGenApp app, ITestOutputHelper output) : 
             await Expect(p.GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
         });
 
+        await journey.StepAsync("the work item is a draft again, its failed runs in the history", async p =>
+        {
+            await p.GetByRole(AriaRole.Link, new() { Name = "Unreachable server" }).ClickAsync();
+            await Expect(p.GetByTestId("item-status")).ToContainTextAsync("status draft");
+            await Expect(p.GetByTestId("run")).ToHaveCountAsync(3);
+            await Expect(p.GetByTestId("run").First).ToContainTextAsync("could not be reached");
+        });
+
         await journey.StepAsync("pause the queue", p => UserActions.SetQueueAsync(p, paused: true));
 
         await journey.StepAsync("queue a job that will wait", async p =>

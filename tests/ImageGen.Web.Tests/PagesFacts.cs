@@ -238,6 +238,7 @@ public sealed class PagesFacts
         var retried = (await queue.GetAsync(retryId))!;
         Assert.Equal((JobStatus.Queued, (long?)queued), (retried.Status, retried.RetryOfJobId));
         Assert.Contains($"retry of <a href=\"/jobs/{queued}\">", await Forms.GetPageAsync(client, $"/jobs/{retryId}"), StringComparison.Ordinal);
+        Assert.Equal("generating", await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM work_items WHERE id = 1")));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Telemetry;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.Jobs;
 
-public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries runs, WorkerClient worker, QueueMetrics metrics) : PageModel
+public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries runs, CatalogStore catalog, WorkerClient worker, QueueMetrics metrics) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -62,7 +63,12 @@ public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries run
     {
         if (await queue.RetryAsync(id, Activity.Current?.Id, cancellationToken) is { } retryId)
         {
-            metrics.Queued(GeneratePayload.ModelOf((await queue.GetAsync(retryId, cancellationToken))?.PayloadJson));
+            var retry = await queue.GetAsync(retryId, cancellationToken);
+            metrics.Queued(GeneratePayload.ModelOf(retry?.PayloadJson));
+            if (retry?.WorkItemId is { } itemId)
+            {
+                await catalog.MarkGeneratingAsync(itemId, cancellationToken);
+            }
             await worker.WakeAsync(cancellationToken);
             StatusMessage = $"Job #{id} queued again as job #{retryId}.";
             return Redirect($"/jobs/{retryId}");

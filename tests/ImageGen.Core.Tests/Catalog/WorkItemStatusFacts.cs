@@ -1,0 +1,77 @@
+using Dapper;
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Queue;
+
+namespace ImageGen.Core.Tests.Catalog;
+
+/// <summary>The item's status follows its jobs: "generating" only while one is queued or running (migration 0008).</summary>
+public sealed class WorkItemStatusFacts
+{
+    private static async Task<(TestDatabase Db, CatalogStore Catalog, long ItemId)> ItemAsync()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var catalog = new CatalogStore(db.Database, db.Time);
+        var projectId = (await catalog.CreateProjectAsync("Launch", "launch", null))!.Value;
+        var itemId = (await catalog.CreateWorkItemAsync(projectId, "Hero", "hero", "other", "a cup", "", null))!.Value;
+        return (db, catalog, itemId);
+    }
+
+    private static async Task<long> QueueAsync(TestDatabase db, CatalogStore catalog, long itemId)
+    {
+        var job = await db.Queue.EnqueueAsync(new NewJob(JobKinds.Generate, "{}") { WorkItemId = itemId, MaxAttempts = 1 });
+        await catalog.MarkGeneratingAsync(itemId);
+        return job.JobId;
+    }
+
+    private static Task<string> StatusAsync(TestDatabase db, long itemId) =>
+        db.ScalarAsync<string>("SELECT status FROM work_items WHERE id = @itemId", new { itemId });
+
+    [Fact]
+    public async Task LastJobFailing_PutsADraftBackToDraft()
+    {
+        var (db, catalog, itemId) = await ItemAsync();
+        using var _ = db;
+        await QueueAsync(db, catalog, itemId);
+        Assert.Equal("generating", await StatusAsync(db, itemId));
+
+        var claim = (await db.Queue.ClaimAsync("w"))!;
+        Assert.Equal(FailOutcome.Failed, await db.Queue.FailAsync(claim, "The server is down.", transient: false));
+
+        Assert.Equal("draft", await StatusAsync(db, itemId));
+    }
+
+    [Fact]
+    public async Task LastJobCanceled_WithEarlierCandidates_GoesBackToReview()
+    {
+        var (db, catalog, itemId) = await ItemAsync();
+        using var _ = db;
+        var first = await QueueAsync(db, catalog, itemId);
+        await db.Database.WriteAsync((c, t) => c.ExecuteAsync("""
+            INSERT INTO runs (work_item_id, job_id, attempt, model, prompt, settings_json, status, created_at, updated_at)
+            VALUES (@itemId, @first, 1, 'offline/procedural', 'a cup', '{}', 'succeeded', 0, 0);
+            UPDATE jobs SET status = 'succeeded' WHERE id = @first;
+            """, new { itemId, first }, t));
+        var second = await QueueAsync(db, catalog, itemId);
+        Assert.Equal("generating", await StatusAsync(db, itemId));
+
+        Assert.Equal(CancelOutcome.Canceled, await db.Queue.CancelAsync(second));
+
+        Assert.Equal("review", await StatusAsync(db, itemId));
+    }
+
+    [Fact]
+    public async Task AJobEnding_WhileAnotherIsQueued_KeepsGenerating_AndAFinalStaysFinal()
+    {
+        var (db, catalog, itemId) = await ItemAsync();
+        using var _ = db;
+        var first = await QueueAsync(db, catalog, itemId);
+        var second = await QueueAsync(db, catalog, itemId);
+
+        await db.Queue.CancelAsync(first);
+        Assert.Equal("generating", await StatusAsync(db, itemId));
+
+        await db.Database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE work_items SET status = 'final' WHERE id = @itemId", new { itemId }, t));
+        await db.Queue.CancelAsync(second);
+        Assert.Equal("final", await StatusAsync(db, itemId));
+    }
+}
