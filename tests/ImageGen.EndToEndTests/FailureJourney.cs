@@ -16,6 +16,7 @@ public sealed class FailureJourney(ImageGenApp app, ITestOutputHelper output) : 
     {
         await using var journey = await Journey.StartAsync(app.Browser, app.WebUrl, "failure-and-cancel");
         var page = journey.Page;
+        output.WriteLine($"Chromium and the AppHost (web + worker healthy) started in {app.StartupTime.TotalSeconds:0.0} s");
 
         await journey.StepAsync("create a project and a work item", async p =>
         {

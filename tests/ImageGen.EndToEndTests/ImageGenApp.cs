@@ -26,8 +26,12 @@ public sealed class ImageGenApp : IAsyncLifetime
 
     public string DataPath => data.Path;
 
+    /// <summary>From nothing to Chromium launched and web and worker healthy.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
     public async ValueTask InitializeAsync()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         // The browser first: without it there is nothing to test, and its message should not wait for the AppHost.
         playwright = await Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(playwright);
@@ -42,6 +46,7 @@ public sealed class ImageGenApp : IAsyncLifetime
         await app.ResourceNotifications.WaitForResourceHealthyAsync("worker", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("web", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         WebUrl = app.GetEndpoint("web", "http");
+        StartupTime = clock.Elapsed;
     }
 
     public async ValueTask DisposeAsync()

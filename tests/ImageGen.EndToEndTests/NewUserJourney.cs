@@ -40,6 +40,7 @@ public sealed class NewUserJourney(ImageGenApp app, ITestOutputHelper output) : 
     {
         await using var journey = await Journey.StartAsync(app.Browser, app.WebUrl, "brand-to-export");
         var page = journey.Page;
+        output.WriteLine($"Chromium and the AppHost (web + worker healthy) started in {app.StartupTime.TotalSeconds:0.0} s");
 
         await journey.StepAsync("open the app on an empty data folder", async p =>
         {

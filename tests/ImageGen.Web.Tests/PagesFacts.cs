@@ -91,6 +91,7 @@ public sealed class PagesFacts
         Assert.Contains("Acme Coffee Co.</a> <span class=\"muted\">(the project&#x27;s default)", itemPage, StringComparison.Ordinal);
         Assert.Contains("A hero banner image: a steaming cup", itemPage, StringComparison.Ordinal); // the composed prompt
         Assert.Contains("Now **bolder**.", itemPage, StringComparison.Ordinal);                      // the brand text in it
+        Assert.DoesNotContain("export-heading", itemPage, StringComparison.Ordinal);                 // nothing to export yet
         Assert.Equal(1, await CountAsync(database, "work_items"));
     }
 
