@@ -59,6 +59,17 @@ public sealed class RunQueries(Database database)
     public Task<IReadOnlyList<RunView>> ForWorkItemAsync(long workItemId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => LoadAsync(c, "r.work_item_id = @key", workItemId), cancellationToken);
 
+    /// <summary>
+    /// A page of a work item's run history, newest first by run id, with the id to pass as <paramref name="beforeRunId"/>
+    /// for the next, older page (null on the last page).
+    /// </summary>
+    public async Task<(IReadOnlyList<RunView> Runs, long? NextBefore)> HistoryPageAsync(long workItemId, long? beforeRunId, CancellationToken cancellationToken = default)
+    {
+        var filter = beforeRunId is null ? "r.work_item_id = @key" : "r.work_item_id = @key AND r.id < @before";
+        var page = await database.ReadAsync(c => LoadAsync(c, filter, workItemId, RunsPerPage + 1, "r.id DESC", beforeRunId), cancellationToken);
+        return page.Count > RunsPerPage ? (page.Take(RunsPerPage).ToList(), page[RunsPerPage - 1].Id) : (page, null);
+    }
+
     /// <summary>Every run of a work item with its candidates (for exports), newest first, up to <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<RunView>> AllForWorkItemAsync(long workItemId, int limit = 10_000, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => LoadAsync(c, "r.work_item_id = @key", workItemId, limit), cancellationToken);
@@ -128,18 +139,19 @@ public sealed class RunQueries(Database database)
             WHERE i.id = @imageId
             """, new { imageId }), cancellationToken);
 
-    private static async Task<IReadOnlyList<RunView>> LoadAsync(System.Data.IDbConnection c, string filter, long key, int limit = RunsPerPage)
+    private static async Task<IReadOnlyList<RunView>> LoadAsync(
+        System.Data.IDbConnection c, string filter, long key, int limit = RunsPerPage, string order = "r.created_at DESC, r.id DESC", long? before = null)
     {
         using var results = await c.QueryMultipleAsync($"""
             SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at,
                    r.parent_run_id, r.adjustment
-            FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit;
+            FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit;
 
             SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score
             FROM run_images i
-            WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY r.created_at DESC, r.id DESC LIMIT @limit)
+            WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit)
             ORDER BY i.run_id, i.created_at, i.id;
-            """, new { key, limit });
+            """, new { key, limit, before });
         var runs = (await results.ReadAsync<RunView>()).ToList();
         var byId = runs.ToDictionary(r => r.Id);
         foreach (var image in await results.ReadAsync<RunImageView>())

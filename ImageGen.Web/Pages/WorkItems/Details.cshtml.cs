@@ -28,6 +28,12 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
     [FromQuery(Name = "starred")]
     public bool StarredOnly { get; set; }
 
+    /// <summary>The history page: runs older than this run id (null: the newest).</summary>
+    [FromQuery(Name = "before")]
+    public long? Before { get; set; }
+
+    public long? NextBefore { get; private set; }
+
     public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
 
     public async Task<IActionResult> OnGetAsync(string project, string item, CancellationToken cancellationToken) =>
@@ -71,7 +77,7 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         StatusMessage = await finals.FinalizeAsync(found.Id, imageId, cancellationToken) is { } path
             ? $"Image #{imageId} is now the final: {path}."
             : $"Error: image #{imageId} is not a candidate of this work item; nothing changed.";
-        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
+        return Redirect(HistoryUrl(found));
     }
 
     /// <summary>"More like this": the candidate's model, settings and own seed, plus an optional adjustment.</summary>
@@ -130,7 +136,18 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         {
             StatusMessage = $"Error: image #{imageId} is not a candidate of this work item; nothing changed.";
         }
-        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}#image-{imageId}");
+        return Redirect($"{HistoryUrl(found)}#image-{imageId}");
+    }
+
+    /// <summary>The item's page as the user was looking at it: the same history page, starred filter kept.</summary>
+    private string HistoryUrl(WorkItemDetail found)
+    {
+        var query = QueryString.Create(new Dictionary<string, string?>
+        {
+            ["starred"] = StarredOnly ? "true" : null,
+            ["before"] = Before?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }.Where(p => p.Value is not null));
+        return $"/projects/{found.ProjectSlug}/items/{found.Slug}{query}";
     }
 
     private async Task<bool> LoadAsync(string project, string item, CancellationToken cancellationToken)
@@ -144,7 +161,7 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         Models = models.List();
         LiveVersion = await jobs.WorkItemVersionAsync(found.Id, cancellationToken);
         ActiveJobs = await jobs.ActiveForWorkItemAsync(found.Id, cancellationToken);
-        Runs = await runs.ForWorkItemAsync(found.Id, cancellationToken);
+        (Runs, NextBefore) = await runs.HistoryPageAsync(found.Id, Before, cancellationToken);
         Finals = await finals.HistoryAsync(found.Id, cancellationToken);
         return true;
     }
