@@ -69,6 +69,7 @@ public sealed class FailureJourney(ImageGenApp app, ITestOutputHelper output) : 
         {
             await p.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
             await Expect(p.GetByTestId("job-status")).ToHaveTextAsync("canceled");
+            await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Canceled", Level = 2 })).ToBeVisibleAsync(); // not "Error"
             await Expect(p.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToHaveCountAsync(0);
         });
 

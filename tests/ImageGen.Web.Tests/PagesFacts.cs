@@ -230,7 +230,9 @@ public sealed class PagesFacts
 
         Assert.Equal(HttpStatusCode.Redirect, cancel.StatusCode);
         Assert.Equal(JobStatus.Canceled, (await queue.GetAsync(queued))!.Status);
-        Assert.Contains("canceled before it started", await Forms.GetPageAsync(client, $"/jobs/{queued}"), StringComparison.Ordinal);
+        var canceledPage = await Forms.GetPageAsync(client, $"/jobs/{queued}");
+        Assert.Contains("canceled before it started", canceledPage, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"error-heading\">Canceled</h2>", canceledPage, StringComparison.Ordinal);
 
         using var retry = await Forms.PostAsync(client, $"/jobs/{queued}", new Dictionary<string, string>(), $"/jobs/{queued}?handler=Retry");
 
