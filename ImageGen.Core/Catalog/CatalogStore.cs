@@ -117,12 +117,6 @@ public sealed class CatalogStore(Database database, TimeProvider time)
             WHERE id = @id
             """, new { id, name, type, prompt = Lines(prompt), constraints = Lines(constraints), brandId, now = Now }, t) == 1, cancellationToken);
 
-    /// <summary>A job was queued for the item: draft and review move to generating; a final stays final.</summary>
-    public Task MarkGeneratingAsync(long workItemId, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((c, t) => c.ExecuteAsync(
-            "UPDATE work_items SET status = 'generating', updated_at = @now WHERE id = @workItemId AND status IN ('draft', 'review')",
-            new { workItemId, now = Now }, t), cancellationToken);
-
     public Task<Page<WorkItemSummary>> ListWorkItemsAsync(long projectId, long? before, CancellationToken cancellationToken = default) =>
         database.ReadAsync(async c => ToPage((await c.QueryAsync<WorkItemSummary>($"""
             SELECT id, name, slug, type, status, updated_at FROM work_items

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Telemetry;
@@ -10,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.Jobs;
 
-public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries runs, CatalogStore catalog, WorkerClient worker, QueueMetrics metrics) : PageModel
+public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries runs, WorkerClient worker, QueueMetrics metrics) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -63,12 +62,7 @@ public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries run
     {
         if (await queue.RetryAsync(id, Activity.Current?.Id, cancellationToken) is { } retryId)
         {
-            var retry = await queue.GetAsync(retryId, cancellationToken);
-            metrics.Queued(GeneratePayload.ModelOf(retry?.PayloadJson));
-            if (retry?.WorkItemId is { } itemId)
-            {
-                await catalog.MarkGeneratingAsync(itemId, cancellationToken);
-            }
+            metrics.Queued(GeneratePayload.ModelOf((await queue.GetAsync(retryId, cancellationToken))?.PayloadJson));
             await worker.WakeAsync(cancellationToken);
             StatusMessage = $"Job #{id} queued again as job #{retryId}.";
             return Redirect($"/jobs/{retryId}");

@@ -7,19 +7,18 @@ namespace ImageGen.Core.Tests.Catalog;
 /// <summary>The item's status follows its jobs: "generating" only while one is queued or running (migration 0008).</summary>
 public sealed class WorkItemStatusFacts
 {
-    private static async Task<(TestDatabase Db, CatalogStore Catalog, long ItemId)> ItemAsync()
+    private static async Task<(TestDatabase Db, long ItemId)> ItemAsync()
     {
         var db = await TestDatabase.CreateAsync();
         var catalog = new CatalogStore(db.Database, db.Time);
         var projectId = (await catalog.CreateProjectAsync("Launch", "launch", null))!.Value;
         var itemId = (await catalog.CreateWorkItemAsync(projectId, "Hero", "hero", "other", "a cup", "", null))!.Value;
-        return (db, catalog, itemId);
+        return (db, itemId);
     }
 
-    private static async Task<long> QueueAsync(TestDatabase db, CatalogStore catalog, long itemId)
+    private static async Task<long> QueueAsync(TestDatabase db, long itemId)
     {
         var job = await db.Queue.EnqueueAsync(new NewJob(JobKinds.Generate, "{}") { WorkItemId = itemId, MaxAttempts = 1 });
-        await catalog.MarkGeneratingAsync(itemId);
         return job.JobId;
     }
 
@@ -29,9 +28,9 @@ public sealed class WorkItemStatusFacts
     [Fact]
     public async Task LastJobFailing_PutsADraftBackToDraft()
     {
-        var (db, catalog, itemId) = await ItemAsync();
+        var (db, itemId) = await ItemAsync();
         using var _ = db;
-        await QueueAsync(db, catalog, itemId);
+        await QueueAsync(db, itemId);
         Assert.Equal("generating", await StatusAsync(db, itemId));
 
         var claim = (await db.Queue.ClaimAsync("w"))!;
@@ -43,16 +42,17 @@ public sealed class WorkItemStatusFacts
     [Fact]
     public async Task LastJobCanceled_WithEarlierCandidates_GoesBackToReview()
     {
-        var (db, catalog, itemId) = await ItemAsync();
+        var (db, itemId) = await ItemAsync();
         using var _ = db;
-        var first = await QueueAsync(db, catalog, itemId);
+        var first = await QueueAsync(db, itemId);
         await db.Database.WriteAsync((c, t) => c.ExecuteAsync("""
             INSERT INTO runs (work_item_id, job_id, attempt, model, prompt, settings_json, status, created_at, updated_at)
             VALUES (@itemId, @first, 1, 'offline/procedural', 'a cup', '{}', 'succeeded', 0, 0);
             UPDATE jobs SET status = 'succeeded' WHERE id = @first;
+            UPDATE work_items SET status = 'review' WHERE id = @itemId;
             """, new { itemId, first }, t));
-        var second = await QueueAsync(db, catalog, itemId);
-        Assert.Equal("generating", await StatusAsync(db, itemId));
+        var second = await QueueAsync(db, itemId);
+        Assert.Equal("generating", await StatusAsync(db, itemId)); // queuing moved review to generating
 
         Assert.Equal(CancelOutcome.Canceled, await db.Queue.CancelAsync(second));
 
@@ -62,10 +62,10 @@ public sealed class WorkItemStatusFacts
     [Fact]
     public async Task AJobEnding_WhileAnotherIsQueued_KeepsGenerating_AndAFinalStaysFinal()
     {
-        var (db, catalog, itemId) = await ItemAsync();
+        var (db, itemId) = await ItemAsync();
         using var _ = db;
-        var first = await QueueAsync(db, catalog, itemId);
-        var second = await QueueAsync(db, catalog, itemId);
+        var first = await QueueAsync(db, itemId);
+        var second = await QueueAsync(db, itemId);
 
         await db.Queue.CancelAsync(first);
         Assert.Equal("generating", await StatusAsync(db, itemId));
