@@ -60,4 +60,29 @@ public sealed class SearchFacts
         var bad = await Forms.GetPageAsync(client, "/search?sort=sideways");
         Assert.Contains("&#x27;sideways&#x27; is not a sort order", bad, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Search_AWordMostRunsMatch_PagesTheSameWayAsAFilterThatPicksFew()
+    {
+        // 1,001 runs that match the text and the model: past CandidateSearch.DenseRuns, so the search walks run_images.
+        var web = new WebTestHost("http://127.0.0.1:9");
+        await using var _ = web;
+        using var client = web.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        var database = web.Services.GetRequiredService<Database>();
+        await Seed.CatalogAsync(database);
+        await Seed.RunsAsync(database, 1001); // images 1..2002
+        await database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE run_images SET score = id % 7, starred = id % 2", transaction: t));
+
+        Assert.Equal(Enumerable.Range(0, 48).Select(n => 2002L - n), await FoundAsync(client, "?q=steaming"));
+        Assert.Equal(Enumerable.Range(0, 48).Select(n => 2002L - 48 - n), await FoundAsync(client, "?q=steaming&page=1"));
+        Assert.Equal(Enumerable.Range(1, 48).Select(n => (long)n), await FoundAsync(client, "?q=steaming&sort=oldest"));
+        // The dense walk and the sparse sort (a work item filter) give the same order.
+        foreach (var sort in new[] { "score", "starred", "newest" })
+        {
+            var sorted = await FoundAsync(client, $"?item=1&sort={sort}");
+            Assert.Equal(sorted, await FoundAsync(client, $"?q=steaming&sort={sort}"));
+            Assert.Equal(sorted, await FoundAsync(client, $"?model=offline%2Fprocedural&sort={sort}"));
+        }
+    }
 }

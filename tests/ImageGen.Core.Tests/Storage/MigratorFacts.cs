@@ -27,6 +27,8 @@ public sealed class MigratorFacts
             ("ix_jobs_work_item_created", "jobs", "work_item_id,created_at DESC", false),
             ("ix_runs_work_item_created", "runs", "work_item_id,created_at DESC", false),
             ("ix_run_images_run_created", "run_images", "run_id,created_at", false),
+            ("ix_run_images_score", "run_images", "score", false),      // 0009: search sorted by score
+            ("ix_run_images_starred", "run_images", "starred", false),  // 0009: search sorted by star
         ];
         foreach (var (index, table, columns, unique) in required)
         {
