@@ -5,13 +5,18 @@ var builder = DistributedApplication.CreateBuilder(args);
 // One data folder for both processes: the SQLite file, images and exports.
 var dataDir = builder.AddParameter("data-dir", builder.ResolveDataDirectory());
 
+// A new random key at every start: the worker runs commands only for callers that send it (web, dashboard).
+var workerKey = builder.AddWorkerKey();
+
 var worker = builder.AddProject<Projects.ImageGen_Worker>("worker")
     .WithEnvironment("ImageGen__DataDir", dataDir)
+    .WithEnvironment("ImageGen__WorkerKey", workerKey)
     .WithHttpHealthCheck("/health")
-    .WithQueueCommands();
+    .WithQueueCommands(workerKey);
 
 var web = builder.AddProject<Projects.ImageGen_Web>("web")
     .WithEnvironment("ImageGen__DataDir", dataDir)
+    .WithEnvironment("ImageGen__WorkerKey", workerKey)
     .WithReference(worker)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()

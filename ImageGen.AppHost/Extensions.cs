@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 
 namespace ImageGen.AppHost;
@@ -56,24 +57,37 @@ internal static class Extensions
     /// Dashboard commands on the worker resource: pause and resume the queue, and requeue jobs whose lease
     /// expired. Each calls the worker's own endpoint, so the dashboard and the web app change the same state.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithQueueCommands(this IResourceBuilder<ProjectResource> worker)
+    public static IResourceBuilder<ProjectResource> WithQueueCommands(this IResourceBuilder<ProjectResource> worker, IResourceBuilder<ParameterResource> workerKey)
     {
         var endpoint = worker.GetEndpoint("http");
-        worker.WithCommand("pause-queue", "Pause queue", _ => PostAsync(endpoint, "/pause"),
+        Task<ExecuteCommandResult> PostAsync(string path) => PostToWorkerAsync(endpoint, path, workerKey);
+        worker.WithCommand("pause-queue", "Pause queue", _ => PostAsync("/pause"),
             new CommandOptions { IconName = "Pause", Description = "Stop claiming queued jobs; running jobs finish." });
-        worker.WithCommand("resume-queue", "Resume queue", _ => PostAsync(endpoint, "/resume"),
+        worker.WithCommand("resume-queue", "Resume queue", _ => PostAsync("/resume"),
             new CommandOptions { IconName = "Play", Description = "Claim queued jobs again." });
-        worker.WithCommand("requeue-expired", "Requeue expired leases", _ => PostAsync(endpoint, "/requeue-expired"),
+        worker.WithCommand("requeue-expired", "Requeue expired leases", _ => PostAsync("/requeue-expired"),
             new CommandOptions { IconName = "ArrowClockwise", Description = "Put running jobs whose worker stopped renewing back in the queue now." });
         return worker;
     }
 
-    private static async Task<ExecuteCommandResult> PostAsync(EndpointReference endpoint, string path)
+    /// <summary>
+    /// The key the worker asks of every command (ImageGen.Core's WorkerAccess): random per AppHost start, a secret
+    /// parameter so the dashboard masks it, handed to the worker, the web app and the dashboard commands.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddWorkerKey(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter("worker-key", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), secret: true);
+
+    /// <summary>The header the worker reads the key from (ImageGen.Core's WorkerAccess.HeaderName).</summary>
+    private const string WorkerKeyHeader = "X-ImageGen-Worker-Key";
+
+    private static async Task<ExecuteCommandResult> PostToWorkerAsync(EndpointReference endpoint, string path, IResourceBuilder<ParameterResource> workerKey)
     {
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            using var response = await http.PostAsync(new Uri(new Uri(endpoint.Url), path), null);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(endpoint.Url), path));
+            request.Headers.Add(WorkerKeyHeader, await workerKey.Resource.GetValueAsync(CancellationToken.None));
+            using var response = await http.SendAsync(request);
             return response.IsSuccessStatusCode
                 ? CommandResults.Success()
                 : CommandResults.Failure($"The worker answered {(int)response.StatusCode} to {path}.");

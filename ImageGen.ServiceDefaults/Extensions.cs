@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -33,11 +34,33 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Health checks and telemetry, without the HTTP client defaults.</summary>
+    /// <summary>Health checks, telemetry and the loopback Host check, without the HTTP client defaults.</summary>
     public static TBuilder AddBasicServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddLoopbackHostFiltering();
+        return builder;
+    }
+
+    /// <summary>The Host headers every ImageGen process answers unless <c>AllowedHosts</c> is configured.</summary>
+    public static readonly IReadOnlyList<string> DefaultAllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
+
+    /// <summary>
+    /// Answers only loopback Host headers (a foreign one gets 400), so a DNS-rebinding page cannot read or drive
+    /// the process. Built in rather than left to an appsettings.json found through the working directory: the
+    /// default holds however the process is started. An explicit <c>AllowedHosts</c> setting still wins.
+    /// </summary>
+    public static TBuilder AddLoopbackHostFiltering<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var configuration = builder.Configuration;
+        builder.Services.Configure<HostFilteringOptions>(options =>
+        {
+            if (string.IsNullOrWhiteSpace(configuration["AllowedHosts"]))
+            {
+                options.AllowedHosts = [.. DefaultAllowedHosts];
+            }
+        });
         return builder;
     }
 

@@ -18,6 +18,8 @@ public static class WebServiceExtensions
                 // "worker" is the AppHost's resource name, resolved by service discovery.
                 client.BaseAddress = new Uri(builder.Configuration["Worker:BaseUrl"] ?? "http://worker");
                 client.Timeout = WorkerClient.Timeout;
+                client.DefaultRequestHeaders.Add(WorkerAccess.HeaderName,
+                    builder.Configuration[WorkerAccess.ConfigKey] is { Length: > 0 } key ? key : WorkerAccess.NoKey);
             })
             // A page must not wait on retries of a worker that is down: one short try, then say so.
             // (Marked experimental, but it is the supported way to opt one client out of the defaults.)

@@ -43,24 +43,35 @@ public static class WorkerServiceExtensions
             state.Succeeded,
             state.Failed,
             await queue.IsPausedAsync(cancellationToken)));
-        app.MapPost("/wake", (WakeSignal wake) =>
+        // Commands change state: each needs the worker key header, and nothing a browser sends gets through.
+        var commands = app.MapGroup("").AddEndpointFilter(async (context, next) =>
+        {
+            var request = context.HttpContext.Request;
+            var refusal = WorkerAccess.Refusal(
+                app.Configuration[WorkerAccess.ConfigKey],
+                request.Headers[WorkerAccess.HeaderName],
+                request.Headers.Origin,
+                request.Headers["Sec-Fetch-Site"]);
+            return refusal is null ? await next(context) : Results.Problem(refusal, statusCode: StatusCodes.Status403Forbidden);
+        });
+        commands.MapPost("/wake", (WakeSignal wake) =>
         {
             wake.Wake();
             return Results.Accepted();
         });
         // The Aspire dashboard's commands on the worker resource call these (see the AppHost).
-        app.MapPost("/pause", async (JobQueue queue, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
+        commands.MapPost("/pause", async (JobQueue queue, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
         {
             await queue.SetPausedAsync(true, $"worker {options.Value.WorkerId}", cancellationToken);
             return Results.Ok(new { paused = true });
         });
-        app.MapPost("/resume", async (JobQueue queue, WakeSignal wake, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
+        commands.MapPost("/resume", async (JobQueue queue, WakeSignal wake, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
         {
             await queue.SetPausedAsync(false, $"worker {options.Value.WorkerId}", cancellationToken);
             wake.Wake();
             return Results.Ok(new { paused = false });
         });
-        app.MapPost("/requeue-expired", async (JobQueue queue, WakeSignal wake, CancellationToken cancellationToken) =>
+        commands.MapPost("/requeue-expired", async (JobQueue queue, WakeSignal wake, CancellationToken cancellationToken) =>
         {
             var requeued = await queue.RequeueExpiredAsync(cancellationToken);
             wake.Wake();

@@ -31,6 +31,7 @@ internal static class WakeLatency
         var port = FreePort();
         using var worker = StartWorker(dataDirectory, script, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Add(WorkerAccess.HeaderName, WorkerAccess.NoKey);
         await WaitUntilUpAsync(http);
 
         var payload = new GeneratePayload { Model = OfflineProceduralModel.Id, ComposedPrompt = "bench" }.ToJson();

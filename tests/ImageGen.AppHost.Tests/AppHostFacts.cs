@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Aspire.Hosting.Testing;
 using ImageGen.Core;
 using ImageGen.Testing;
@@ -37,5 +39,18 @@ public sealed class AppHostFacts
         Assert.Contains(status.WorkerId, html, StringComparison.Ordinal); // the web app reached the worker by service discovery
         Assert.Contains(data.Path, html, StringComparison.Ordinal);       // and both use the folder the AppHost handed out
         Assert.True(File.Exists(Path.Combine(data.Path, "imagegen.db")));
+
+        // The worker's commands need the key the AppHost made: a plain POST is refused, the dashboard's command runs.
+        using (var plain = await worker.PostAsync("/pause", null, cancellationToken))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, plain.StatusCode);
+        }
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+        var paused = await commands.ExecuteCommandAsync("worker", "pause-queue", cancellationToken);
+        Assert.True(paused.Success, paused.Message);
+        Assert.True((await worker.GetFromJsonAsync<WorkerStatus>("/status", cancellationToken))!.Paused);
+        var resumed = await commands.ExecuteCommandAsync("worker", "resume-queue", cancellationToken);
+        Assert.True(resumed.Success, resumed.Message);
+        Assert.False((await worker.GetFromJsonAsync<WorkerStatus>("/status", cancellationToken))!.Paused);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
+using ImageGen.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,7 +38,7 @@ public sealed class SecretsFacts
         await ImageGen.Core.Storage.Migrator.MigrateAsync(host.Database);
         var jobId = await host.EnqueueAsync(new GeneratePayload { Model = "openai/gpt-image-2", ComposedPrompt = "a cup", Count = 1 });
         string logs;
-        using (var worker = WorkerProcess.Start(host.Root.Path, new Dictionary<string, string>
+        using (var worker = ServiceProcess.StartWorker(host.Root.Path, new Dictionary<string, string>
         {
             ["OPENAI_API_KEY"] = Key,
             ["OPENAI_BASE_URL"] = fakeUrl,

@@ -25,14 +25,14 @@ public sealed class WorkerCrashFacts
         var jobId = await host.EnqueueAsync(maxAttempts: 3);
         try
         {
-            using (var doomed = WorkerProcess.Start(host.Root.Path, new Dictionary<string, string>(FastLeases) { ["Worker:CliPath"] = hanging.Path }))
+            using (var doomed = ServiceProcess.StartWorker(host.Root.Path, new Dictionary<string, string>(FastLeases) { ["Worker:CliPath"] = hanging.Path }))
             {
                 await Eventually.TrueAsync(() => hanging.Pids.Count == 2, TimeSpan.FromSeconds(60), "the first worker to start the CLI");
                 Assert.Equal(JobStatus.Running, (await host.Queue.GetAsync(jobId))!.Status);
                 doomed.KillHard();
             }
 
-            using var rescuer = WorkerProcess.Start(host.Root.Path, FastLeases); // with the real CLI
+            using var rescuer = ServiceProcess.StartWorker(host.Root.Path, FastLeases); // with the real CLI
             var job = await host.WaitForStatusAsync(jobId, JobStatus.Succeeded, TimeSpan.FromSeconds(60));
 
             Assert.Equal(2, job.Attempt);
@@ -59,13 +59,13 @@ public sealed class WorkerCrashFacts
         var jobId = await host.EnqueueAsync(maxAttempts: 1);
         try
         {
-            using (var doomed = WorkerProcess.Start(host.Root.Path, new Dictionary<string, string>(FastLeases) { ["Worker:CliPath"] = hanging.Path }))
+            using (var doomed = ServiceProcess.StartWorker(host.Root.Path, new Dictionary<string, string>(FastLeases) { ["Worker:CliPath"] = hanging.Path }))
             {
                 await Eventually.TrueAsync(() => hanging.Pids.Count == 2, TimeSpan.FromSeconds(60), "the worker to start the CLI");
                 doomed.KillHard();
             }
 
-            using var survivor = WorkerProcess.Start(host.Root.Path, FastLeases);
+            using var survivor = ServiceProcess.StartWorker(host.Root.Path, FastLeases);
             var job = await host.WaitForStatusAsync(jobId, JobStatus.Failed, TimeSpan.FromSeconds(60));
 
             Assert.Equal(1, job.Attempt);

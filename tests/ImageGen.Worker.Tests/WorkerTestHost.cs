@@ -35,9 +35,25 @@ public sealed class WorkerTestHost : IAsyncDisposable
         ["Worker:RenewInterval"] = "00:00:00.2",
         ["Worker:MaxPollInterval"] = "00:00:00.1",
         ["Worker:ShutdownGrace"] = "00:00:05",
+        [WorkerAccess.ConfigKey] = Key,
     };
 
-    public HttpClient Client => Factory.CreateClient();
+    /// <summary>The worker key this host's worker is given; <see cref="Client"/> sends it.</summary>
+    public const string Key = "test-worker-key";
+
+    /// <summary>A client that sends the worker key, as the web app and the dashboard commands do.</summary>
+    public HttpClient Client
+    {
+        get
+        {
+            var client = Factory.CreateClient();
+            client.DefaultRequestHeaders.Add(WorkerAccess.HeaderName, Key);
+            return client;
+        }
+    }
+
+    /// <summary>A client that sends no key.</summary>
+    public HttpClient AnonymousClient => Factory.CreateClient();
 
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Call StartAsync first.");
 

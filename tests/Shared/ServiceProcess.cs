@@ -1,16 +1,20 @@
 using System.Diagnostics;
-using ImageGen.Testing;
 
-namespace ImageGen.Worker.Tests;
+namespace ImageGen.Testing;
 
-/// <summary>The built worker started as its own OS process, so a test can kill it with SIGKILL.</summary>
-internal sealed class WorkerProcess : IDisposable
+/// <summary>A built ImageGen service (the worker, the web app) started as its own OS process, so a test can kill
+/// it with SIGKILL, freeze it with SIGSTOP, or start it from a folder of its choosing.</summary>
+internal sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
 
     private readonly System.Text.StringBuilder _output = new();
 
-    private WorkerProcess(Process process) => _process = process;
+    private ServiceProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Everything the worker wrote to stdout and stderr so far (its logs).</summary>
     public string Output
@@ -24,14 +28,19 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    public static WorkerProcess Start(string dataDirectory, IDictionary<string, string> settings)
+    /// <summary>The worker, on a port of its own choosing unless <c>ASPNETCORE_URLS</c> is among the settings.</summary>
+    public static ServiceProcess StartWorker(string dataDirectory, IDictionary<string, string> settings, string? workingDirectory = null) =>
+        Start("ImageGen.Worker", dataDirectory, settings, workingDirectory);
+
+    public static ServiceProcess Start(string project, string dataDirectory, IDictionary<string, string> settings, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(RepoPaths.DotnetHost)
         {
-            ArgumentList = { RepoPaths.ProjectDll("ImageGen.Worker") },
+            ArgumentList = { RepoPaths.ProjectDll(project) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         info.Environment["ImageGen__DataDir"] = dataDirectory;
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
@@ -41,7 +50,7 @@ internal sealed class WorkerProcess : IDisposable
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         var process = Process.Start(info)!;
-        var worker = new WorkerProcess(process);
+        var worker = new ServiceProcess(process);
         // Keep the logs (and drain the pipes, so the worker never blocks on a full buffer).
         void Append(object? _, DataReceivedEventArgs e)
         {
@@ -62,6 +71,17 @@ internal sealed class WorkerProcess : IDisposable
     {
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit();
+    }
+
+    /// <summary>SIGSTOP / SIGCONT: the process stays, but runs no code (a frozen VM, a debugger, swap death).</summary>
+    public void Freeze() => Signal("STOP");
+
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
     }
 
     public void Dispose()
