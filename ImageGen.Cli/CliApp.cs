@@ -13,10 +13,12 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var registry = ModelRegistry.CreateDefault(ProviderSettings.FromEnvironment());
+        var settings = ProviderSettings.FromEnvironment();
+        var registry = ModelRegistry.CreateDefault(settings);
+        var redactor = SecretRedactor.For(settings);
         var root = new RootCommand("imagegen: generate brand-consistent images from the command line.")
         {
-            GenerateCommand.Create(registry, stdout, stderr),
+            GenerateCommand.Create(registry, redactor, stdout, stderr),
             ConvertCommand.Create(stdout, stderr),
             ModelsCommand.Create(registry, stdout),
         };

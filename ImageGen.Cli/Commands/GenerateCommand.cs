@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Providers;
 using ImageGen.Core.Telemetry;
 
 namespace ImageGen.Cli.Commands;
@@ -9,7 +10,7 @@ namespace ImageGen.Cli.Commands;
 /// <summary><c>imagegen generate</c>: the contract the worker depends on (PRODUCT.md §3). Keep it stable.</summary>
 public static class GenerateCommand
 {
-    public static Command Create(ModelRegistry registry, TextWriter stdout, TextWriter stderr)
+    public static Command Create(ModelRegistry registry, SecretRedactor redactor, TextWriter stdout, TextWriter stderr)
     {
         var prompt = new Option<string?>("--prompt") { Description = "The prompt text." };
         var promptFile = new Option<FileInfo?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file." };
@@ -37,7 +38,7 @@ public static class GenerateCommand
             }
         });
 
-        command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(parse.GetValue(json), stdout, stderr, async () =>
+        command.SetAction((parse, cancellationToken) => CliRunner.RunAsync(parse.GetValue(json), stdout, stderr, redactor, async () =>
         {
             // A child of the worker's run span when it passed TRACEPARENT; a trace of its own otherwise.
             using var activity = ImageGenTelemetry.Source.StartActivity("imagegen generate", ActivityKind.Internal,

@@ -22,6 +22,9 @@ public sealed record ProviderSettings
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>The variables that hold keys: what <see cref="SecretRedactor"/> masks.</summary>
+    public static IReadOnlyList<string> KeyVariables { get; } = ["OPENAI_API_KEY", "GEMINI_API_KEY", "IMAGEGEN_COMPAT_API_KEY"];
+
     public static ProviderSettings FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= Environment.GetEnvironmentVariable;

@@ -6,6 +6,7 @@ using Dapper;
 using ImageGen.Core;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Telemetry;
@@ -49,6 +50,9 @@ public sealed partial class GenerateJobHandler(
 
     private DataRoot Root => database.Root;
 
+    /// <summary>Every key this worker hands the CLI, masked out of anything the CLI or a provider says.</summary>
+    private readonly SecretRedactor _redactor = SecretRedactor.FromVariables(name => configuration[name]);
+
     /// <param name="claim">When the claim statement ran, for the trace's claim span.</param>
     /// <param name="releaseToken">Fires when the worker is shutting down and the job must be given back.</param>
     public async Task RunAsync(ClaimedJob job, ClaimTiming claim, CancellationToken releaseToken)
@@ -73,7 +77,7 @@ public sealed partial class GenerateJobHandler(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogUnexpected(logger, e, job.Id);
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, _redactor.Redact(e.Message));
             await TryRecordFailureAsync(job, null, GeneratePayload.ModelOf(job.PayloadJson), $"The worker failed while running the job: {e.Message}", transient: true);
         }
         finally
@@ -192,7 +196,7 @@ public sealed partial class GenerateJobHandler(
         if (outcome!.ExitCode != ExitCodes.Success)
         {
             var error = CliError.TryParse(outcome.StandardOutput);
-            var message = error?.Message ?? LastLine(outcome.StandardError) ?? $"imagegen exited with code {outcome.ExitCode} and said nothing.";
+            var message = _redactor.Redact(error?.Message ?? LastLine(outcome.StandardError) ?? $"imagegen exited with code {outcome.ExitCode} and said nothing.");
             // Usage and permanent errors will fail again; anything else (transient, a crash) is worth another try.
             var transient = outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent);
             Activity.Current?.SetStatus(ActivityStatusCode.Error, message);
@@ -373,6 +377,7 @@ public sealed partial class GenerateJobHandler(
 
     private async Task TryRecordFailureAsync(ClaimedJob job, long? runId, string model, string message, bool transient, TimeSpan? retryAfter = null, int? exitCode = null)
     {
+        message = _redactor.Redact(message);
         var outcome = await database.WriteAsync(async (c, t) =>
         {
             var result = await queue.FailAsync(c, t, job, message, transient, retryAfter);

@@ -56,6 +56,10 @@ public sealed class FakeProvider : IAsyncDisposable
     public static IResult Json(object body, int status = 200, IDictionary<string, string>? headers = null) =>
         new JsonWithHeaders(body, status, headers);
 
+    /// <summary>A body sent as it is (JSON or not), with a status.</summary>
+    public static IResult Raw(string body, int status, string contentType = "application/json") =>
+        Results.Content(body, contentType, System.Text.Encoding.UTF8, status);
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private sealed class JsonWithHeaders(object body, int status, IDictionary<string, string>? headers) : IResult

@@ -1,3 +1,4 @@
+using Dapper;
 using System.Text;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
@@ -29,7 +30,8 @@ public sealed class SecretsFacts
         fake.MapPost("/v1/images/generations", (HttpRequest request) =>
         {
             sawKey = request.Headers.Authorization.ToString() == $"Bearer {Key}";
-            return Results.Json(new { error = new { message = "Incorrect API key provided.", type = "invalid_request_error", code = "invalid_api_key" } }, statusCode: 401);
+            // A provider (or proxy) that echoes what it was sent, key included.
+            return Results.Json(new { error = new { message = $"Incorrect API key provided: {Key}. You sent Authorization: Bearer {Key}", type = "invalid_request_error", code = "invalid_api_key" } }, statusCode: 401);
         });
         await fake.StartAsync(TestContext.Current.CancellationToken);
         var fakeUrl = fake.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -47,9 +49,13 @@ public sealed class SecretsFacts
         {
             var job = await host.WaitForStatusAsync(jobId, JobStatus.Failed, TimeSpan.FromSeconds(60));
             Assert.Contains("invalid_api_key", job.ErrorMessage, StringComparison.Ordinal);
-            Assert.Contains("Incorrect API key provided.", job.ErrorMessage, StringComparison.Ordinal);
+            Assert.Contains("Incorrect API key provided: [redacted].", job.ErrorMessage, StringComparison.Ordinal);
+            Assert.DoesNotContain(Key, job.ErrorMessage, StringComparison.Ordinal);
             Assert.DoesNotContain(Key, job.PayloadJson, StringComparison.Ordinal);
-            await Task.Delay(500, TestContext.Current.CancellationToken); // let the last log lines arrive
+            var runError = await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT error_message FROM runs"));
+            Assert.Equal(job.ErrorMessage, runError);
+            // Wait for the failure's log line itself rather than a fixed delay.
+            await Eventually.TrueAsync(() => worker.Output.Contains($"Job {jobId} failed", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the failure to be logged");
             logs = worker.Output;
         }
 
