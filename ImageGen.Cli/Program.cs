@@ -1,5 +1,6 @@
 using ImageGen.Cli;
 
+WorkerWatch.StartIfAsked(Console.Error);
 var telemetry = CliTelemetry.Start();
 try
 {

@@ -18,7 +18,8 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DataRoot.FromConfiguration(configuration));
-        services.AddSingleton<Database>();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<DataRoot>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value));
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName);
         services.AddSingleton<JobQueue>();
         services.AddSingleton<RunStore>();

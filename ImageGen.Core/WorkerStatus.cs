@@ -11,4 +11,6 @@ public sealed record WorkerStatus(
     DateTimeOffset StartedAt,
     long JobsSucceeded,
     long JobsFailed,
-    bool Paused = false);
+    bool Paused = false,
+    string? Trouble = null,
+    DateTimeOffset? TroubleSince = null);

@@ -36,6 +36,7 @@ public static class WebServiceExtensions
         }
         app.UseStatusCodePagesWithReExecute("/NotFound", "?code={0}");
         app.UseSecurityHeaders();
+        app.UseStorageTroublePage();
         app.UseStaticFiles(new StaticFileOptions
         {
             OnPrepareResponse = context =>

@@ -23,6 +23,7 @@ public static class WorkerServiceExtensions
         services.AddSingleton<CliInvoker>();
         services.AddSingleton<GenerateJobHandler>();
         services.AddHostedService<JobPoller>();
+        services.AddHostedService<QueueJanitor>();
         // Running jobs get their grace period, plus time to record their release.
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
             host.ShutdownTimeout = worker.Value.ShutdownGrace + TimeSpan.FromSeconds(10));
@@ -42,7 +43,9 @@ public static class WorkerServiceExtensions
             state.StartedAt,
             state.Succeeded,
             state.Failed,
-            await queue.IsPausedAsync(cancellationToken)));
+            await queue.IsPausedAsync(cancellationToken),
+            state.Trouble?.Message,
+            state.Trouble?.Since));
         // Commands change state: each needs the worker key header, and nothing a browser sends gets through.
         var commands = app.MapGroup("").AddEndpointFilter(async (context, next) =>
         {

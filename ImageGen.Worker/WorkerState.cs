@@ -38,6 +38,19 @@ public sealed class WorkerState(TimeProvider time)
 
     public void Polled() => Interlocked.Exchange(ref _lastPollTicks, time.GetUtcNow().UtcTicks);
 
+    private WorkerTrouble? _trouble;
+
+    /// <summary>What keeps this worker from claiming or recording jobs right now (a full disk, a busy database), and since when.</summary>
+    public WorkerTrouble? Trouble => Volatile.Read(ref _trouble);
+
+    public void TroubleSeen(string message)
+    {
+        var current = Trouble;
+        Volatile.Write(ref _trouble, new WorkerTrouble(message, current is not null && current.Message == message ? current.Since : time.GetUtcNow()));
+    }
+
+    public void TroubleCleared() => Volatile.Write(ref _trouble, null);
+
     public void Started(long jobId) => _running[jobId] = time.GetUtcNow();
 
     public void Finished(long jobId, bool succeeded)
@@ -46,3 +59,5 @@ public sealed class WorkerState(TimeProvider time)
         Interlocked.Increment(ref succeeded ? ref _succeeded : ref _failed);
     }
 }
+
+public sealed record WorkerTrouble(string Message, DateTimeOffset Since);

@@ -56,5 +56,21 @@ public static class ExitCodes
     public const int Usage = 2;
     public const int Permanent = 3;
     public const int Transient = 4;
+
+    /// <summary>The CLI stopped itself: its worker stopped sending heartbeats (frozen, killed, or unable to renew).</summary>
+    public const int WorkerGone = 5;
+
     public const int Canceled = 130;
+}
+
+/// <summary>
+/// How a CLI started by the worker keeps from outliving it or its lease: the worker sets <see cref="TimeoutVariable"/>
+/// (seconds) and writes a byte to the CLI's standard input after every lease renewal. The CLI exits with
+/// <see cref="ExitCodes.WorkerGone"/> at end of input (the worker died) or when no byte came within the timeout (the
+/// worker froze or could not renew), which the worker keeps shorter than the lease: by the time another worker can
+/// claim the job again, this CLI has ended, so no job ever has two CLIs at once.
+/// </summary>
+public static class CliHeartbeat
+{
+    public const string TimeoutVariable = "IMAGEGEN_HEARTBEAT_TIMEOUT";
 }

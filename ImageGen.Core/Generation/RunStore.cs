@@ -29,11 +29,10 @@ public sealed class RunStore(TimeProvider time)
     {
         var now = Now;
         var lost = (await connection.QueryAsync<long>("""
-            UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now,
-                            error_message = 'Worker lost: the lease expired before the run finished; the job was claimed again.'
+            UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now, error_message = @message
             WHERE job_id = @Id AND status = 'running'
             RETURNING id
-            """, new { job.Id, now }, transaction)).ToList();
+            """, new { job.Id, now, message = JobQueue.LostRunMessage + " The job was claimed again." }, transaction)).ToList();
         var runId = await connection.ExecuteScalarAsync<long?>("""
             INSERT INTO runs (work_item_id, job_id, attempt, model, prompt, settings_json, status, parent_run_id, adjustment, brand_revision_id, created_at, updated_at)
             SELECT @WorkItemId, @Id, @Attempt, @Model, @ComposedPrompt, @settingsJson, 'running', @ParentRunId, @Adjustment, @BrandRevisionId, @now, @now
@@ -50,9 +49,11 @@ public sealed class RunStore(TimeProvider time)
         var now = Now;
         await connection.ExecuteAsync("""
             UPDATE runs SET status = 'succeeded', finished_at = @now, updated_at = @now WHERE id = @runId;
-            -- Candidates to look at: a work item that was a draft or generating is now in review (a final stays final).
+            -- Candidates to look at: a draft or generating item is now in review (a final stays final), but only once
+            -- none of its jobs is queued or running: the same rule as the trigger that settles it on a failure.
             UPDATE work_items SET status = 'review', updated_at = @now
-            WHERE id = (SELECT work_item_id FROM runs WHERE id = @runId) AND status IN ('draft', 'generating');
+            WHERE id = (SELECT work_item_id FROM runs WHERE id = @runId) AND status IN ('draft', 'generating')
+              AND NOT EXISTS (SELECT 1 FROM jobs WHERE work_item_id = work_items.id AND status IN ('queued', 'running'));
             """, new { runId, now }, transaction);
         await connection.ExecuteAsync("""
             INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, created_at)

@@ -69,7 +69,6 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
                 claim_token = @token,
                 claimed_by = @workerId,
                 lease_expires_at = @now + @leaseMs,
-                cancel_requested = 0,
                 started_at = COALESCE(started_at, @now),
                 updated_at = @now
             WHERE NOT EXISTS (SELECT 1 FROM queue_control WHERE paused = 1)
@@ -83,6 +82,7 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
                     SELECT id, lease_expires_at AS due FROM (
                         SELECT id, lease_expires_at FROM jobs
                         WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts
+                          AND cancel_requested = 0
                         ORDER BY lease_expires_at LIMIT 1))
                 ORDER BY due LIMIT 1)
             RETURNING id, kind, work_item_id, payload_json, attempt, max_attempts, claim_token, lease_expires_at,
@@ -228,31 +228,49 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
                 """, new { jobId, now, traceParent }, t);
         }, cancellationToken);
 
+    /// <summary>What a run of a lost attempt is closed with: it is not known which of these happened.</summary>
+    public const string LostRunMessage =
+        "Stopped: this attempt's worker stopped renewing its lease before the run finished (it was killed, frozen, or could not write to the database).";
+
     /// <summary>
-    /// Fails running jobs whose lease ran out and that have no attempts left: their worker was lost
-    /// (killed, crashed, or cut off from the database). Returns the ids it failed.
+    /// Settles running jobs whose lease ran out and that will not be claimed again: those with no attempts left fail
+    /// ("Worker lost"), and those whose cancel was asked for are canceled, so a cancel survives the loss of the worker
+    /// that should have carried it out. Their open runs are closed with the reason. Returns the ids it settled.
     /// </summary>
     public Task<IReadOnlyList<long>> FailLostJobsAsync(CancellationToken cancellationToken = default) =>
         database.WriteAsync<IReadOnlyList<long>>(async (c, t) =>
         {
             var now = Now;
-            var ids = (await c.QueryAsync<long>("""
+            var canceled = (await c.QueryAsync<long>("""
                 UPDATE jobs
-                SET status = 'failed', finished_at = @now, updated_at = @now, claim_token = NULL,
+                SET status = 'canceled', finished_at = @now, updated_at = @now, claim_token = NULL, lease_expires_at = NULL,
+                    error_message = 'Canceled by request; the worker running it stopped renewing its lease before it could stop it.'
+                WHERE status = 'running' AND lease_expires_at < @now AND cancel_requested = 1
+                RETURNING id
+                """, new { now }, t)).ToList();
+            var failed = (await c.QueryAsync<long>("""
+                UPDATE jobs
+                SET status = 'failed', finished_at = @now, updated_at = @now, claim_token = NULL, lease_expires_at = NULL,
                     error_message = 'Worker lost: the lease expired ' || attempt || ' time(s) without the job finishing '
-                                    || '(the worker process was killed or stopped responding).'
+                                    || '(the worker process was killed, froze, or could not write to the database).'
                 WHERE status = 'running' AND lease_expires_at < @now AND attempt >= max_attempts
                 RETURNING id
                 """, new { now }, t)).ToList();
-            if (ids.Count > 0)
+            if (canceled.Count > 0)
             {
                 await c.ExecuteAsync("""
-                    UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now,
-                                    error_message = 'Worker lost: the lease expired before the run finished.'
-                    WHERE job_id IN @ids AND status = 'running'
-                    """, new { ids, now }, t);
+                    UPDATE runs SET status = 'canceled', finished_at = @now, updated_at = @now, error_message = @message
+                    WHERE job_id IN @canceled AND status = 'running'
+                    """, new { canceled, now, message = "Canceled by request; " + LostRunMessage }, t);
             }
-            return ids;
+            if (failed.Count > 0)
+            {
+                await c.ExecuteAsync("""
+                    UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now, error_message = @message
+                    WHERE job_id IN @failed AND status = 'running'
+                    """, new { failed, now, message = LostRunMessage }, t);
+            }
+            return [.. canceled, .. failed];
         }, cancellationToken);
 
     /// <summary>Pauses or resumes claiming for every worker on this database. Running jobs are not touched.</summary>
@@ -275,19 +293,23 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
             var ids = (await c.QueryAsync<long>("""
                 UPDATE jobs SET status = 'queued', run_after = @now, claim_token = NULL, claimed_by = NULL,
                                 lease_expires_at = NULL, updated_at = @now
-                WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts
+                WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts AND cancel_requested = 0
                 RETURNING id
                 """, new { now }, t)).ToList();
             if (ids.Count > 0)
             {
                 await c.ExecuteAsync("""
-                    UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now,
-                                    error_message = 'Worker lost: the lease expired; the job was requeued.'
+                    UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now, error_message = @message
                     WHERE job_id IN @ids AND status = 'running'
-                    """, new { ids, now }, t);
+                    """, new { ids, now, message = LostRunMessage + " The job was requeued." }, t);
             }
             return ids.Count;
         }, cancellationToken);
+
+    /// <summary>The running jobs' ids and claim tokens: what the temporary-folder sweep keeps.</summary>
+    public Task<IReadOnlyList<(long Id, string ClaimToken)>> RunningClaimsAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<(long, string)>>(async c => (await c.QueryAsync<(long, string)>(
+            "SELECT id, claim_token FROM jobs WHERE status = 'running' AND claim_token IS NOT NULL")).ToList(), cancellationToken);
 
     /// <summary>Queue depth and the creation time of the oldest queued job, for the worker's gauges.</summary>
     public Task<(long Depth, long? OldestCreatedAt)> QueueSnapshotAsync(CancellationToken cancellationToken = default) =>

@@ -12,7 +12,6 @@ public sealed class Database : IDisposable
 {
     // busy_timeout comes first so that switching to WAL waits for other processes instead of failing.
     private const string ConnectionPragmas = """
-        PRAGMA busy_timeout = 10000;
         PRAGMA journal_mode = WAL;
         PRAGMA foreign_keys = ON;
         PRAGMA synchronous = NORMAL;
@@ -21,6 +20,7 @@ public sealed class Database : IDisposable
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly string _connectionString;
+    private readonly string _pragmas;
 
     static Database()
     {
@@ -28,17 +28,25 @@ public sealed class Database : IDisposable
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    public Database(DataRoot root)
+    public Database(DataRoot root, StorageOptions? options = null)
     {
         Root = root;
+        Options = options ?? new StorageOptions();
+        var busyMs = (long)Options.BusyTimeout.TotalMilliseconds;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = root.DatabasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = 30,
+            // Microsoft.Data.Sqlite retries a busy statement for this long on top of busy_timeout: keep the two equal,
+            // so "busy" means one known wait (it was 30 s on top of 10 s before).
+            DefaultTimeout = (int)Math.Max(1, Math.Ceiling(Options.BusyTimeout.TotalSeconds)),
         }.ToString();
+        _pragmas = $"PRAGMA busy_timeout = {busyMs};\n{ConnectionPragmas}"
+            + (Options.MaxSizeMegabytes is { } megabytes ? $"\nPRAGMA max_page_count = {megabytes * 1024L * 1024L / 4096L};" : "");
     }
+
+    public StorageOptions Options { get; }
 
     public DataRoot Root { get; }
 
@@ -52,7 +60,7 @@ public sealed class Database : IDisposable
         {
             await connection.OpenAsync(cancellationToken);
             StatementCounter?.Attach(connection);
-            await connection.ExecuteAsync(ConnectionPragmas);
+            await connection.ExecuteAsync(_pragmas);
             return connection;
         }
         catch
@@ -93,4 +101,19 @@ public sealed class Database : IDisposable
     }
 
     public void Dispose() => _writeGate.Dispose();
+}
+
+/// <summary>Bound from the <c>Storage</c> configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>How long a statement waits for another connection's lock before it fails as busy.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A cap on the database file (SQLite's <c>max_page_count</c> at 4 KiB pages); past it writes fail exactly as on a
+    /// full disk. None by default. Useful on a shared drive, and how the tests make a full disk.
+    /// </summary>
+    public long? MaxSizeMegabytes { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ImageGen.Core.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -10,5 +11,17 @@ public sealed class ErrorModel : PageModel
 {
     public string? RequestId { get; private set; }
 
-    public void OnGet() => RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+    /// <summary>Set by <see cref="StorageTroublePage"/> when the request failed on a full disk or a busy database.</summary>
+    public StorageTrouble? Trouble { get; private set; }
+
+    public void OnGet()
+    {
+        RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        Trouble = HttpContext.Items[typeof(StorageTrouble)] as StorageTrouble;
+        if (Trouble is not null)
+        {
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "5";
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using CliWrap;
 using CliWrap.Buffered;
 
@@ -7,18 +8,50 @@ namespace ImageGen.Worker.Cli;
 public sealed record CliOutcome(int ExitCode, string StandardOutput, string StandardError);
 
 /// <summary>
+/// The worker's side of <see cref="Core.Generation.CliHeartbeat"/>: <see cref="Beat"/> after each lease renewal writes a
+/// byte to the CLI's standard input. The pipe's write end lives only in this process, so when the worker dies the CLI
+/// reads end of input and stops at once.
+/// </summary>
+public sealed class CliHeartbeat
+{
+    private readonly Channel<byte> _beats = Channel.CreateBounded<byte>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    public void Beat() => _beats.Writer.TryWrite((byte)'.');
+
+    internal PipeSource Source => PipeSource.Create(async (stdin, cancellationToken) =>
+    {
+        try
+        {
+            await foreach (var beat in _beats.Reader.ReadAllAsync(cancellationToken))
+            {
+                stdin.WriteByte(beat);
+                await stdin.FlushAsync(cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The CLI exited (a broken pipe) or CliWrap is done with its input.
+        }
+    });
+}
+
+/// <summary>
 /// Runs the CLI as a child process through CliWrap. Cancelling the token kills the process and its children,
-/// so a cancel, a timeout or a lost lease never leaves a CLI running.
+/// so a cancel, a timeout or a lost lease never leaves a CLI running; <see cref="CliHeartbeat"/> covers the worker
+/// itself dying or freezing.
 /// </summary>
 public sealed class CliInvoker(CliLocator locator)
 {
     /// <param name="environment">Variables set for the child on top of the worker's own (null removes one).</param>
-    public async Task<CliOutcome> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    /// <param name="heartbeat">Heartbeats for the child's standard input; without one its input is empty.</param>
+    public async Task<CliOutcome> RunAsync(
+        IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, CliHeartbeat? heartbeat, CancellationToken cancellationToken)
     {
         var command = locator.Command;
         var result = await CliWrap.Cli.Wrap(command.FileName)
             .WithArguments([.. command.PrefixArguments, .. arguments])
             .WithEnvironmentVariables(environment)
+            .WithStandardInputPipe(heartbeat?.Source ?? PipeSource.Null)
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, cancellationToken);
         return new CliOutcome(result.ExitCode, result.StandardOutput, result.StandardError);

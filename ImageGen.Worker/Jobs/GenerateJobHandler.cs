@@ -11,6 +11,7 @@ using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Telemetry;
 using ImageGen.Worker.Cli;
+using CliHeartbeat = ImageGen.Worker.Cli.CliHeartbeat;
 using Microsoft.Extensions.Options;
 
 namespace ImageGen.Worker.Jobs;
@@ -31,8 +32,25 @@ public sealed partial class GenerateJobHandler(
     IConfiguration configuration,
     TimeProvider time,
     IOptions<WorkerOptions> options,
+    IOptions<QueueOptions> queueOptions,
     ILogger<GenerateJobHandler> logger)
 {
+    /// <summary>What one attempt has done so far, for whichever path ends it.</summary>
+    private sealed class Attempt
+    {
+        /// <summary>The run row, once it exists: every ending closes it with the reason.</summary>
+        public long? RunId;
+
+        /// <summary>Why the last renewal failed, while renewals fail; cleared by a renewal that works.</summary>
+        public string? RenewTrouble;
+    }
+
+    /// <summary>
+    /// How long the CLI waits for a heartbeat before it stops itself: half the lease, so a CLI whose worker froze or
+    /// could not renew has ended well before another worker may claim the job (docs/QUEUE.md, "One CLI per job").
+    /// </summary>
+    public TimeSpan HeartbeatTimeout => queueOptions.Value.LeaseDuration / 2;
+
     /// <summary>OTLP settings the worker passes on to the CLI so its spans reach the same collector.</summary>
     private static readonly string[] ForwardedOtlpSettings =
     [
@@ -70,15 +88,27 @@ public sealed partial class GenerateJobHandler(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id, ["Attempt"] = job.Attempt });
         state.Started(job.Id);
         var succeeded = false;
+        var attempt = new Attempt();
         try
         {
-            succeeded = await ExecuteAsync(job, releaseToken);
+            succeeded = await ExecuteAsync(job, attempt, releaseToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogUnexpected(logger, e, job.Id);
-            activity?.SetStatus(ActivityStatusCode.Error, _redactor.Redact(e.Message));
-            await TryRecordFailureAsync(job, null, GeneratePayload.ModelOf(job.PayloadJson), $"The worker failed while running the job: {e.Message}", transient: true);
+            var message = StorageTrouble.From(e) is { } trouble
+                ? $"The worker could not record the job's outcome: {trouble.Message}"
+                : $"The worker failed while running the job: {e.Message}";
+            activity?.SetStatus(ActivityStatusCode.Error, _redactor.Redact(message));
+            try
+            {
+                await TryRecordFailureAsync(job, attempt.RunId, GeneratePayload.ModelOf(job.PayloadJson), message, transient: true);
+            }
+            catch (Exception recordFailure)
+            {
+                // Still no way to write: the lease runs out and the sweep settles the job and its run with the reason.
+                LogCouldNotRecord(logger, recordFailure, job.Id);
+            }
         }
         finally
         {
@@ -94,7 +124,7 @@ public sealed partial class GenerateJobHandler(
 
     private TimeSpan Since(ClaimedJob job) => time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt);
 
-    private async Task<bool> ExecuteAsync(ClaimedJob job, CancellationToken releaseToken)
+    private async Task<bool> ExecuteAsync(ClaimedJob job, Attempt attempt, CancellationToken releaseToken)
     {
         GeneratePayload payload;
         try
@@ -121,6 +151,7 @@ public sealed partial class GenerateJobHandler(
             LogLeaseLost(logger, job.Id);
             return false;
         }
+        attempt.RunId = run;
         LogRunStarted(logger, job.Id, run, payload.Model, job.Attempt);
         using var runScope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run });
         Activity.Current?.SetTag("imagegen.run.id", run);
@@ -128,7 +159,7 @@ public sealed partial class GenerateJobHandler(
         var workDirectory = Path.Combine(Root.TempDir, $"job-{job.Id}-{job.ClaimToken[..8]}");
         try
         {
-            return await RunCliAndRecordAsync(job, payload, run, workDirectory, Root.RunFolder(projectSlug, itemSlug, run), releaseToken);
+            return await RunCliAndRecordAsync(job, attempt, payload, run, workDirectory, Root.RunFolder(projectSlug, itemSlug, run), releaseToken);
         }
         finally
         {
@@ -137,7 +168,7 @@ public sealed partial class GenerateJobHandler(
     }
 
     private async Task<bool> RunCliAndRecordAsync(
-        ClaimedJob job, GeneratePayload payload, long runId, string workDirectory, string runFolder, CancellationToken releaseToken)
+        ClaimedJob job, Attempt attempt, GeneratePayload payload, long runId, string workDirectory, string runFolder, CancellationToken releaseToken)
     {
         var outputDirectory = Path.Combine(workDirectory, "out");
         Directory.CreateDirectory(workDirectory);
@@ -149,14 +180,16 @@ public sealed partial class GenerateJobHandler(
         stop.CancelAfter(options.Value.JobTimeout);
         using var releaseRegistration = releaseToken.Register(() => stopReason = StopReason.Shutdown);
         using var renewalDone = new CancellationTokenSource();
-        var renewal = RenewUntilDoneAsync(job, reason => { stopReason = reason; stop.Cancel(); }, renewalDone.Token);
+        var heartbeat = new CliHeartbeat();
+        heartbeat.Beat(); // the claim (or the run's creation) just renewed the lease
+        var renewal = RenewUntilDoneAsync(job, attempt, heartbeat, reason => { stopReason = reason; stop.Cancel(); }, renewalDone.Token);
 
         var started = time.GetUtcNow();
         CliOutcome? outcome = null;
         var runSpan = ImageGenTelemetry.Source.StartActivity("job.run"); // ended in the finally below
         try
         {
-            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), CliEnvironment(runSpan), stop.Token);
+            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), CliEnvironment(runSpan), heartbeat, stop.Token);
             runSpan?.SetTag("process.exit.code", outcome.ExitCode);
         }
         catch (OperationCanceledException)
@@ -196,7 +229,7 @@ public sealed partial class GenerateJobHandler(
         if (outcome!.ExitCode != ExitCodes.Success)
         {
             var error = CliError.TryParse(outcome.StandardOutput);
-            var message = _redactor.Redact(error?.Message ?? LastLine(outcome.StandardError) ?? $"imagegen exited with code {outcome.ExitCode} and said nothing.");
+            var message = _redactor.Redact(ExplainExit(outcome, error, attempt));
             // Usage and permanent errors will fail again; anything else (transient, a crash) is worth another try.
             var transient = outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent);
             Activity.Current?.SetStatus(ActivityStatusCode.Error, message);
@@ -221,7 +254,7 @@ public sealed partial class GenerateJobHandler(
         bool recorded;
         try
         {
-            recorded = await database.WriteAsync(async (c, t) =>
+            recorded = await WriteOutcomeAsync(job, async (c, t) =>
             {
                 if (!await queue.SucceedAsync(c, t, job))
                 {
@@ -230,6 +263,12 @@ public sealed partial class GenerateJobHandler(
                 await runs.SucceedAsync(c, t, runId, images);
                 return true;
             });
+        }
+        catch (Exception e) when (StorageTrouble.From(e) is { } trouble)
+        {
+            DeleteFolder(runFolder);
+            await TryRecordFailureAsync(job, runId, payload.Model, $"The images were made but could not be recorded, so none were kept. {trouble.Message}", transient: true);
+            return false;
         }
         catch
         {
@@ -307,7 +346,7 @@ public sealed partial class GenerateJobHandler(
             .ToList();
     }
 
-    private async Task RenewUntilDoneAsync(ClaimedJob job, Action<StopReason> stop, CancellationToken done)
+    private async Task RenewUntilDoneAsync(ClaimedJob job, Attempt attempt, CliHeartbeat heartbeat, Action<StopReason> stop, CancellationToken done)
     {
         using var timer = new PeriodicTimer(options.Value.RenewInterval);
         try
@@ -319,9 +358,11 @@ public sealed partial class GenerateJobHandler(
                 {
                     outcome = await queue.RenewAsync(job, done);
                 }
-                catch (Microsoft.Data.Sqlite.SqliteException e)
+                catch (Exception e) when (StorageTrouble.From(e) is { } trouble)
                 {
-                    // A busy database is not a lost lease: try again next tick; the lease has room for several misses.
+                    // A busy or full database is not a lost lease: try again next tick; the lease has room for several
+                    // misses. No heartbeat goes to the CLI meanwhile: if this lasts half the lease, the CLI stops itself.
+                    attempt.RenewTrouble = trouble.Message;
                     LogRenewFailed(logger, e, job.Id);
                     continue;
                 }
@@ -335,6 +376,8 @@ public sealed partial class GenerateJobHandler(
                     stop(StopReason.CancelRequested);
                     return;
                 }
+                attempt.RenewTrouble = null;
+                heartbeat.Beat();
             }
         }
         catch (OperationCanceledException) when (done.IsCancellationRequested)
@@ -344,13 +387,39 @@ public sealed partial class GenerateJobHandler(
 
     private async Task RecordAsync(ClaimedJob job, long runId, Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<bool>> jobUpdate, string runStatus, string message)
     {
-        await database.WriteAsync(async (c, t) =>
+        await WriteOutcomeAsync(job, async (c, t) =>
         {
             if (await jobUpdate(c, t))
             {
                 await runs.FinishAsync(c, t, runId, runStatus, message);
             }
+            return true;
         });
+    }
+
+    /// <summary>
+    /// Writes an attempt's outcome. A full disk or a busy database gets more tries, a renewal interval apart, for up to
+    /// one lease: an outcome is worth waiting for, and past a lease the claim may be gone anyway (the write is fenced,
+    /// so a late one changes nothing). The worker's trouble shows on /status meanwhile.
+    /// </summary>
+    private async Task<T> WriteOutcomeAsync<T>(ClaimedJob job, Func<System.Data.IDbConnection, System.Data.IDbTransaction, Task<T>> work)
+    {
+        var deadline = time.GetUtcNow() + queueOptions.Value.LeaseDuration;
+        while (true)
+        {
+            try
+            {
+                var result = await database.WriteAsync(work);
+                state.TroubleCleared();
+                return result;
+            }
+            catch (Exception e) when (StorageTrouble.From(e) is { } trouble && time.GetUtcNow() < deadline)
+            {
+                state.TroubleSeen($"The worker could not record job {job.Id}'s outcome: {trouble.Message}");
+                LogRecordRetry(logger, job.Id, trouble.Kind);
+                await Task.Delay(options.Value.RenewInterval, time, CancellationToken.None);
+            }
+        }
     }
 
     /// <summary>
@@ -364,6 +433,7 @@ public sealed partial class GenerateJobHandler(
             [ImageGenTelemetry.TraceParentVariable] = runSpan?.Id,
             ["OTEL_SERVICE_NAME"] = "imagegen-cli",
             ["OTEL_RESOURCE_ATTRIBUTES"] = null,
+            [Core.Generation.CliHeartbeat.TimeoutVariable] = HeartbeatTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
         };
         foreach (var key in ForwardedOtlpSettings)
         {
@@ -378,7 +448,7 @@ public sealed partial class GenerateJobHandler(
     private async Task TryRecordFailureAsync(ClaimedJob job, long? runId, string model, string message, bool transient, TimeSpan? retryAfter = null, int? exitCode = null)
     {
         message = _redactor.Redact(message);
-        var outcome = await database.WriteAsync(async (c, t) =>
+        var outcome = await WriteOutcomeAsync(job, async (c, t) =>
         {
             var result = await queue.FailAsync(c, t, job, message, transient, retryAfter);
             if (result != FailOutcome.Lost && runId is { } id)
@@ -422,10 +492,37 @@ public sealed partial class GenerateJobHandler(
         return ("unfiled", $"job-{job.Id}");
     }
 
-    private static string? LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } lines
-            ? lines[^1].Replace("imagegen: error: ", "", StringComparison.Ordinal)
-            : null;
+    /// <summary>
+    /// Why the CLI failed, in words: its own JSON error; else what stopped it (its heartbeat ran out, a signal); else
+    /// its last <c>imagegen: error:</c> line; never a progress line or a stack trace.
+    /// </summary>
+    private string ExplainExit(CliOutcome outcome, CliError? error, Attempt attempt)
+    {
+        if (error is not null)
+        {
+            return error.Message;
+        }
+        if (outcome.ExitCode == ExitCodes.WorkerGone)
+        {
+            return $"imagegen stopped itself: this worker could not renew the job's lease for {HeartbeatTimeout.TotalSeconds:0.#} s"
+                + (attempt.RenewTrouble is { } trouble ? $". {trouble}" : " (the worker was stalled).");
+        }
+        if (outcome.ExitCode is > 128 and < 160)
+        {
+            var signal = outcome.ExitCode - 128;
+            return $"imagegen was killed by signal {SignalName(signal)} ({signal}) before it finished"
+                + (signal == 9 ? ", by another program or by the system when memory ran out." : ".");
+        }
+        var errorLine = outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault(l => l.StartsWith("imagegen: error: ", StringComparison.Ordinal));
+        return errorLine?["imagegen: error: ".Length..] ?? $"imagegen exited with code {outcome.ExitCode} without saying why.";
+    }
+
+    private static string SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP", 2 => "SIGINT", 3 => "SIGQUIT", 6 => "SIGABRT", 9 => "SIGKILL", 11 => "SIGSEGV", 13 => "SIGPIPE", 15 => "SIGTERM",
+        _ => $"SIG{signal}",
+    };
 
     private void DeleteFolder(string path)
     {
@@ -465,6 +562,12 @@ public sealed partial class GenerateJobHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: renewing the lease failed; retrying")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: recording the outcome failed ({Kind}); trying again")]
+    private static partial void LogRecordRetry(ILogger logger, long jobId, StorageTroubleKind kind);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the outcome could not be recorded; the lease will run out and the sweep will settle the job")]
+    private static partial void LogCouldNotRecord(ILogger logger, Exception exception, long jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: unexpected error")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, long jobId);

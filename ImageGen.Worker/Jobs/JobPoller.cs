@@ -1,12 +1,13 @@
 using ImageGen.Core.Queue;
 using ImageGen.Core.Telemetry;
-using Microsoft.Data.Sqlite;
+using ImageGen.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ImageGen.Worker.Jobs;
 
 /// <summary>
-/// Claims due jobs while a slot is free and hands each to <see cref="GenerateJobHandler"/>. When idle it waits
+/// Claims due jobs while a slot is free and hands each to <see cref="GenerateJobHandler"/> (the sweeps run on their
+/// own timer in <see cref="QueueJanitor"/>, so they go on while every slot is busy). When idle it waits
 /// 100 ms, doubling up to 2 s, unless <see cref="WakeSignal"/> fires. On shutdown it claims nothing new, gives
 /// running jobs <see cref="WorkerOptions.ShutdownGrace"/> to finish, then stops them and puts them back in the queue.
 /// </summary>
@@ -15,7 +16,6 @@ public sealed partial class JobPoller(
     GenerateJobHandler handler,
     WakeSignal wake,
     WorkerState state,
-    QueueMetrics metrics,
     TimeProvider time,
     IOptions<WorkerOptions> options,
     ILogger<JobPoller> logger) : BackgroundService
@@ -27,9 +27,7 @@ public sealed partial class JobPoller(
         using var release = new CancellationTokenSource();
         var running = new List<Task>();
         var idleDelay = settings.MinPollInterval;
-        var nextSweep = DateTimeOffset.MinValue;
         LogStarted(logger, settings.WorkerId, settings.Concurrency);
-        metrics.ObserveWorker(() => state.QueueDepth, () => state.OldestQueuedAgeSeconds, () => state.RunningJobIds.Count);
 
         try
         {
@@ -40,24 +38,18 @@ public sealed partial class JobPoller(
                 DateTimeOffset claimStarted = default, claimEnded = default;
                 try
                 {
-                    if (time.GetUtcNow() >= nextSweep)
-                    {
-                        nextSweep = time.GetUtcNow() + settings.LostJobSweepInterval;
-                        foreach (var lost in await queue.FailLostJobsAsync(stoppingToken))
-                        {
-                            LogWorkerLost(logger, lost);
-                        }
-                        var (depth, oldest) = await queue.QueueSnapshotAsync(stoppingToken);
-                        state.QueueObserved(depth, oldest);
-                    }
                     claimStarted = time.GetUtcNow();
                     job = await queue.ClaimAsync(settings.WorkerId, stoppingToken);
                     claimEnded = time.GetUtcNow();
                     state.Polled();
+                    state.TroubleCleared();
                 }
-                catch (SqliteException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // A full disk, a busy database, anything: the worker says so on /status (the dashboard and the job
+                    // pages show it) and keeps trying; it never stops polling over one failure.
                     LogPollFailed(logger, e);
+                    state.TroubleSeen($"The worker cannot claim jobs: {StorageTrouble.From(e)?.Message ?? e.Message}");
                 }
 
                 if (job is null)
@@ -110,9 +102,6 @@ public sealed partial class JobPoller(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} claimed (attempt {Attempt} of {MaxAttempts})")]
     private static partial void LogClaimed(ILogger logger, long jobId, int attempt, int maxAttempts);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} failed: its worker was lost and it has no attempts left")]
-    private static partial void LogWorkerLost(ILogger logger, long jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the queue failed; will try again")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);

@@ -21,6 +21,9 @@ public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries run
     public IReadOnlyList<RunView> Runs { get; private set; } = [];
     public string LiveVersion { get; private set; } = "";
 
+    /// <summary>What keeps the worker from claiming or recording jobs, shown while this job waits or runs.</summary>
+    public string? WorkerTrouble { get; private set; }
+
     public bool CanCancel => Job.Status is JobStatus.Queued || (Job.Status is JobStatus.Running && !Job.CancelRequested);
     public bool CanRetry => Job.Status is JobStatus.Failed or JobStatus.Canceled;
 
@@ -43,6 +46,10 @@ public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries run
         }
         Runs = await runs.ForJobAsync(id, cancellationToken);
         LiveVersion = await jobs.VersionAsync(cancellationToken);
+        if (job.Status is JobStatus.Queued or JobStatus.Running)
+        {
+            WorkerTrouble = (await worker.GetStatusAsync(cancellationToken))?.Trouble;
+        }
         return Page();
     }
 

@@ -74,4 +74,28 @@ public sealed class WorkItemStatusFacts
         await db.Queue.CancelAsync(second);
         Assert.Equal("final", await StatusAsync(db, itemId));
     }
+
+    [Fact]
+    public async Task OneModelSucceeding_WhileAnotherModelsJobRuns_KeepsGenerating_UntilTheLastEnds()
+    {
+        var (db, itemId) = await ItemAsync();
+        using var _ = db;
+        await QueueAsync(db, itemId);
+        await QueueAsync(db, itemId);
+        var runs = new ImageGen.Core.Generation.RunStore(db.Time);
+        var payload = new ImageGen.Core.Generation.GeneratePayload { WorkItemId = itemId, Model = "offline/procedural", ComposedPrompt = "a cup" };
+        var fast = (await db.Queue.ClaimAsync("w1"))!;
+        var slow = (await db.Queue.ClaimAsync("w2"))!;
+
+        await db.Database.WriteAsync(async (c, t) =>
+        {
+            var (runId, _) = await runs.CreateAsync(c, t, fast, payload, "{}");
+            Assert.True(await db.Queue.SucceedAsync(c, t, fast));
+            await runs.SucceedAsync(c, t, runId!.Value, [new("images/x/y/run-1/01.png", "png", 8, 8, 10, "00", 1)]);
+        });
+        Assert.Equal("generating", await StatusAsync(db, itemId)); // the other model is still at work
+
+        Assert.Equal(FailOutcome.Failed, await db.Queue.FailAsync(slow, "The server is down.", transient: false));
+        Assert.Equal("review", await StatusAsync(db, itemId)); // settled once nothing runs, with candidates to look at
+    }
 }

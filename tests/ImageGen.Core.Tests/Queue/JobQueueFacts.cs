@@ -208,6 +208,29 @@ public sealed class JobQueueFacts
     }
 
     [Fact]
+    public async Task Cancel_OfARunningJobWhoseWorkerDies_SurvivesTheReclaim_AndTheSweepCancelsIt()
+    {
+        using var db = await TestDatabase.CreateAsync();
+        var id = (await db.Queue.EnqueueAsync(Job(maxAttempts: 3))).JobId;
+        var claim = (await db.Queue.ClaimAsync("doomed"))!;
+        await db.Database.WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c,
+            "INSERT INTO runs (job_id, attempt, model, prompt, settings_json, status, created_at, updated_at) VALUES (@Id, 1, 'offline/procedural', 'p', '{}', 'running', 0, 0)",
+            claim, t));
+        Assert.Equal(CancelOutcome.CancelRequested, await db.Queue.CancelAsync(id));
+        db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1)); // the worker died before its next renewal
+
+        Assert.Null(await db.Queue.ClaimAsync("rescuer")); // attempts are left, but the user asked to stop: never run again
+        Assert.Equal(0, await db.Queue.RequeueExpiredAsync());
+        Assert.Equal([id], await db.Queue.FailLostJobsAsync());
+
+        var row = (await db.Queue.GetAsync(id))!;
+        Assert.Equal(JobStatus.Canceled, row.Status);
+        Assert.StartsWith("Canceled by request", row.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("canceled", await db.ScalarAsync<string>("SELECT status FROM runs WHERE job_id = @id", new { id }));
+        Assert.Null(await db.Queue.ClaimAsync("rescuer"));
+    }
+
+    [Fact]
     public async Task Retry_FailedJob_QueuesANewJobLinkedToTheOld()
     {
         using var db = await TestDatabase.CreateAsync();

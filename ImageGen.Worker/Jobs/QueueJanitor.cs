@@ -1,0 +1,100 @@
+using ImageGen.Core;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Worker.Jobs;
+
+/// <summary>
+/// Every <see cref="WorkerOptions.LostJobSweepInterval"/>, on its own timer (never waiting for a free job slot): settles
+/// jobs whose worker was lost (<see cref="JobQueue.FailLostJobsAsync"/>), takes the queue snapshot behind the gauges,
+/// and removes <c>tmp/job-…</c> folders whose job is no longer running with that claim (a killed worker's leftovers).
+/// Every replica runs it: each statement is idempotent.
+/// </summary>
+public sealed partial class QueueJanitor(
+    JobQueue queue,
+    DataRoot root,
+    WorkerState state,
+    QueueMetrics metrics,
+    TimeProvider time,
+    IOptions<WorkerOptions> options,
+    ILogger<QueueJanitor> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        metrics.ObserveWorker(() => state.QueueDepth, () => state.OldestQueuedAgeSeconds, () => state.RunningJobIds.Count);
+        using var timer = new PeriodicTimer(options.Value.LostJobSweepInterval, time);
+        try
+        {
+            do
+            {
+                await SweepOnceAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var settled in await queue.FailLostJobsAsync(cancellationToken))
+            {
+                LogSettledLost(logger, settled);
+            }
+            var (depth, oldest) = await queue.QueueSnapshotAsync(cancellationToken);
+            state.QueueObserved(depth, oldest);
+            SweepTemporaryFolders(await queue.RunningClaimsAsync(cancellationToken));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSweepFailed(logger, e);
+            state.TroubleSeen($"The worker cannot sweep the queue: {StorageTrouble.From(e)?.Message ?? e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A job's folder is <c>tmp/job-&lt;id&gt;-&lt;first 8 of its claim token&gt;</c>, made after the claim: one whose job is
+    /// not running under that claim belongs to nobody.
+    /// </summary>
+    private void SweepTemporaryFolders(IReadOnlyList<(long Id, string ClaimToken)> running)
+    {
+        if (!Directory.Exists(root.TempDir))
+        {
+            return;
+        }
+        var live = running.Select(r => $"job-{r.Id}-{r.ClaimToken[..Math.Min(8, r.ClaimToken.Length)]}").ToHashSet(StringComparer.Ordinal);
+        foreach (var folder in Directory.EnumerateDirectories(root.TempDir, "job-*"))
+        {
+            if (live.Contains(Path.GetFileName(folder)))
+            {
+                continue;
+            }
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                LogRemoved(logger, Path.GetFileName(folder));
+            }
+            catch (IOException e)
+            {
+                LogRemoveFailed(logger, e, folder);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} settled: its worker stopped renewing the lease (failed with no attempts left, or canceled as asked)")]
+    private static partial void LogSettledLost(ILogger logger, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping the queue failed; will try again")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed the temporary folder {Folder}: its job is no longer running there")]
+    private static partial void LogRemoved(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Folder}")]
+    private static partial void LogRemoveFailed(ILogger logger, Exception exception, string folder);
+}
