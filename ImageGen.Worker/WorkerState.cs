@@ -43,10 +43,28 @@ public sealed class WorkerState(TimeProvider time)
     /// <summary>What keeps this worker from claiming or recording jobs right now (a full disk, a busy database), and since when.</summary>
     public WorkerTrouble? Trouble => Volatile.Read(ref _trouble);
 
-    public void TroubleSeen(string message)
+    private (string Cause, DateTimeOffset At)? _lastStorageTrouble;
+
+    /// <summary>The cause of the storage trouble this worker saw last, if it saw any after <paramref name="since"/>, even if it has cleared since.</summary>
+    public string? StorageTroubleSince(DateTimeOffset since)
     {
+        lock (this)
+        {
+            return _lastStorageTrouble is { } last && last.At >= since ? last.Cause : null;
+        }
+    }
+
+    public void TroubleSeen(string message, string? cause = null)
+    {
+        if (cause is not null)
+        {
+            lock (this)
+            {
+                _lastStorageTrouble = (cause, time.GetUtcNow());
+            }
+        }
         var current = Trouble;
-        Volatile.Write(ref _trouble, new WorkerTrouble(message, current is not null && current.Message == message ? current.Since : time.GetUtcNow()));
+        Volatile.Write(ref _trouble, new WorkerTrouble(message, current is not null && current.Message == message ? current.Since : time.GetUtcNow(), cause));
     }
 
     public void TroubleCleared() => Volatile.Write(ref _trouble, null);
@@ -60,4 +78,5 @@ public sealed class WorkerState(TimeProvider time)
     }
 }
 
-public sealed record WorkerTrouble(string Message, DateTimeOffset Since);
+/// <param name="Cause">The short cause when it is storage trouble ("the disk is full"), for a run's reason.</param>
+public sealed record WorkerTrouble(string Message, DateTimeOffset Since, string? Cause = null);

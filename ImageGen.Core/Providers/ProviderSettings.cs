@@ -22,6 +22,13 @@ public sealed record ProviderSettings
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>Every variable <see cref="FromEnvironment"/> reads: what the worker hands on to the CLI from its configuration.</summary>
+    public static IReadOnlyList<string> Variables { get; } =
+    [
+        "OPENAI_API_KEY", "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_API_KEY", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL",
+        "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_API_KEY", "IMAGEGEN_COMPAT_MODEL",
+    ];
+
     /// <summary>The variables that hold keys: what <see cref="SecretRedactor"/> masks.</summary>
     public static IReadOnlyList<string> KeyVariables { get; } = ["OPENAI_API_KEY", "GEMINI_API_KEY", "IMAGEGEN_COMPAT_API_KEY"];
 

@@ -41,8 +41,11 @@ public sealed partial class GenerateJobHandler(
         /// <summary>The run row, once it exists: every ending closes it with the reason.</summary>
         public long? RunId;
 
-        /// <summary>Why the last renewal failed, while renewals fail; cleared by a renewal that works.</summary>
+        /// <summary>Why a renewal last failed in this attempt, if one did: the reason the CLI may stop itself.</summary>
         public string? RenewTrouble;
+
+        /// <summary>When the lease was last renewed (or claimed): the CLI's heartbeat runs from here.</summary>
+        public DateTimeOffset LastRenewedAt;
     }
 
     /// <summary>
@@ -88,7 +91,7 @@ public sealed partial class GenerateJobHandler(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id, ["Attempt"] = job.Attempt });
         state.Started(job.Id);
         var succeeded = false;
-        var attempt = new Attempt();
+        var attempt = new Attempt { LastRenewedAt = claim.Ended };
         try
         {
             succeeded = await ExecuteAsync(job, attempt, releaseToken);
@@ -354,15 +357,22 @@ public sealed partial class GenerateJobHandler(
             while (await timer.WaitForNextTickAsync(done))
             {
                 RenewOutcome outcome;
+                var renewStarted = time.GetTimestamp();
                 try
                 {
                     outcome = await queue.RenewAsync(job, done);
+                    // Renewals take milliseconds; one that waited longer than a renewal interval was held up by the
+                    // database even though it went through in the end, and that is why the CLI may have stopped itself.
+                    if (time.GetElapsedTime(renewStarted) is var waited && waited > options.Value.RenewInterval)
+                    {
+                        attempt.RenewTrouble = $"the database was busy: a renewal waited {waited.TotalSeconds:0.#} s for it";
+                    }
                 }
                 catch (Exception e) when (StorageTrouble.From(e) is { } trouble)
                 {
                     // A busy or full database is not a lost lease: try again next tick; the lease has room for several
                     // misses. No heartbeat goes to the CLI meanwhile: if this lasts half the lease, the CLI stops itself.
-                    attempt.RenewTrouble = trouble.Message;
+                    attempt.RenewTrouble = trouble.Cause;
                     LogRenewFailed(logger, e, job.Id);
                     continue;
                 }
@@ -376,7 +386,7 @@ public sealed partial class GenerateJobHandler(
                     stop(StopReason.CancelRequested);
                     return;
                 }
-                attempt.RenewTrouble = null;
+                attempt.LastRenewedAt = time.GetUtcNow();
                 heartbeat.Beat();
             }
         }
@@ -415,7 +425,7 @@ public sealed partial class GenerateJobHandler(
             }
             catch (Exception e) when (StorageTrouble.From(e) is { } trouble && time.GetUtcNow() < deadline)
             {
-                state.TroubleSeen($"The worker could not record job {job.Id}'s outcome: {trouble.Message}");
+                state.TroubleSeen($"The worker could not record job {job.Id}'s outcome: {trouble.Message}", trouble.Cause);
                 LogRecordRetry(logger, job.Id, trouble.Kind);
                 await Task.Delay(options.Value.RenewInterval, time, CancellationToken.None);
             }
@@ -424,7 +434,8 @@ public sealed partial class GenerateJobHandler(
 
     /// <summary>
     /// The CLI's environment on top of the worker's: the run span as its parent (TRACEPARENT), its own service
-    /// name (not the worker's, nor the worker's instance id), and the OTLP settings the worker was given.
+    /// name (not the worker's, nor the worker's instance id), its heartbeat timeout, and the OTLP and provider settings
+    /// the worker was given (from its environment or any other configuration source).
     /// </summary>
     private Dictionary<string, string?> CliEnvironment(Activity? runSpan)
     {
@@ -435,7 +446,7 @@ public sealed partial class GenerateJobHandler(
             ["OTEL_RESOURCE_ATTRIBUTES"] = null,
             [Core.Generation.CliHeartbeat.TimeoutVariable] = HeartbeatTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
         };
-        foreach (var key in ForwardedOtlpSettings)
+        foreach (var key in ForwardedOtlpSettings.Concat(ProviderSettings.Variables))
         {
             if (configuration[key] is { Length: > 0 } value)
             {
@@ -504,8 +515,9 @@ public sealed partial class GenerateJobHandler(
         }
         if (outcome.ExitCode == ExitCodes.WorkerGone)
         {
-            return $"imagegen stopped itself: this worker could not renew the job's lease for {HeartbeatTimeout.TotalSeconds:0.#} s"
-                + (attempt.RenewTrouble is { } trouble ? $". {trouble}" : " (the worker was stalled).");
+            // A renewal still waiting on a busy database has not failed yet: the worker's own trouble says why.
+            var cause = attempt.RenewTrouble ?? state.StorageTroubleSince(attempt.LastRenewedAt) ?? "the worker was stalled";
+            return $"imagegen stopped itself: this worker could not renew the job's lease for {HeartbeatTimeout.TotalSeconds:0.#} s ({cause}).";
         }
         if (outcome.ExitCode is > 128 and < 160)
         {

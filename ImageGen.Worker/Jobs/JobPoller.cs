@@ -49,7 +49,8 @@ public sealed partial class JobPoller(
                     // A full disk, a busy database, anything: the worker says so on /status (the dashboard and the job
                     // pages show it) and keeps trying; it never stops polling over one failure.
                     LogPollFailed(logger, e);
-                    state.TroubleSeen($"The worker cannot claim jobs: {StorageTrouble.From(e)?.Message ?? e.Message}");
+                    var trouble = StorageTrouble.From(e);
+                    state.TroubleSeen($"The worker cannot claim jobs: {trouble?.Message ?? e.Message}", trouble?.Cause);
                 }
 
                 if (job is null)

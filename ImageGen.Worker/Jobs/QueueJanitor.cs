@@ -53,7 +53,8 @@ public sealed partial class QueueJanitor(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogSweepFailed(logger, e);
-            state.TroubleSeen($"The worker cannot sweep the queue: {StorageTrouble.From(e)?.Message ?? e.Message}");
+            var trouble = StorageTrouble.From(e);
+            state.TroubleSeen($"The worker cannot sweep the queue: {trouble?.Message ?? e.Message}", trouble?.Cause);
         }
     }
 

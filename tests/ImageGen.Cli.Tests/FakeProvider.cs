@@ -56,6 +56,25 @@ public sealed class FakeProvider : IAsyncDisposable
     public static IResult Json(object body, int status = 200, IDictionary<string, string>? headers = null) =>
         new JsonWithHeaders(body, status, headers);
 
+    /// <summary>Answers <paramref name="then"/> after <paramref name="delay"/>, or never when the caller goes away first.</summary>
+    public static IResult Delayed(TimeSpan delay, IResult then) => new DelayedResult(delay, then);
+
+    private sealed class DelayedResult(TimeSpan delay, IResult then) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            try
+            {
+                await Task.Delay(delay, httpContext.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            await then.ExecuteAsync(httpContext);
+        }
+    }
+
     /// <summary>A body sent as it is (JSON or not), with a status.</summary>
     public static IResult Raw(string body, int status, string contentType = "application/json") =>
         Results.Content(body, contentType, System.Text.Encoding.UTF8, status);

@@ -33,6 +33,13 @@ internal sealed class FakeCli
             exit {exitCode}
             """);
 
+    /// <summary>Says what it is doing, as the real CLI does, then is killed by SIGKILL (as by the OOM killer).</summary>
+    public static FakeCli KilledBySignal(string directory) =>
+        Write(directory, """
+            echo "imagegen: generating 3 image(s) with offline/procedural at 256x128 png" >&2
+            kill -9 $$
+            """);
+
     /// <summary>Starts a child <c>sleep</c> and waits on it: a CLI that hangs.</summary>
     public static FakeCli Hanging(string directory) =>
         Write(directory, """
