@@ -26,13 +26,21 @@ public static class ImageConverter
         Image image;
         try
         {
+            // Size and declared dimensions first, from the header: a decompression bomb fails here, at once.
+            using (ImageLimits.OpenFile(input, $"'{input}'"))
+            {
+            }
             image = maxSize is { } box
-                ? Image.Thumbnail(input, box, height: box, size: Enums.Size.Down)
-                : Image.NewFromFile(input, access: Enums.Access.Sequential);
+                ? Image.Thumbnail(input, box, height: box, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated)
+                : Image.NewFromFile(input, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated);
+        }
+        catch (ImageRejectedException e)
+        {
+            throw ImageGenException.Usage(e.Message);
         }
         catch (VipsException e)
         {
-            throw ImageGenException.Usage($"'{input}' is not a readable image: {e.Message.Split('\n')[0].Trim()}");
+            throw ImageGenException.Usage($"'{input}' is not a readable image ({ImageLimits.Reason(e)}).");
         }
         using (image)
         {
@@ -50,7 +58,7 @@ public static class ImageConverter
                 }
                 catch (VipsException e)
                 {
-                    throw ImageGenException.Usage($"'{input}' could not be encoded as {format}: {e.Message.Split('\n')[0].Trim()}");
+                    throw ImageGenException.Usage($"'{input}' could not be converted to {format}: it is incomplete or damaged ({ImageLimits.Reason(e)}).");
                 }
                 Directory.CreateDirectory(outputDirectory);
                 var output = System.IO.Path.Combine(outputDirectory, $"{System.IO.Path.GetFileNameWithoutExtension(input)}.{ImageFormats.Extension(format)}");

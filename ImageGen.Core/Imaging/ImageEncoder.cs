@@ -43,10 +43,13 @@ public static class ImageEncoder
         };
     }
 
-    /// <summary>Reads the format (png, jpeg, webp) and size of an encoded image from its header.</summary>
+    /// <summary>
+    /// Reads the format (png, jpeg, webp) and size of an encoded image from its header, refusing files beyond
+    /// <see cref="ImageLimits"/> (<see cref="ImageRejectedException"/>).
+    /// </summary>
     public static (string Format, int Width, int Height) Probe(string path)
     {
-        using var image = Image.NewFromFile(path, access: Enums.Access.Sequential);
+        using var image = ImageLimits.OpenFile(path, Path.GetFileName(path));
         var loader = (string)image.Get("vips-loader");
         var format = loader switch
         {

@@ -5,7 +5,8 @@ namespace ImageGen.Core.Imaging;
 
 /// <summary>
 /// Brings a provider's image to what was asked for: the exact size (scaled to cover, then centre-cropped), the
-/// requested format, and provenance embedded. Says what it changed, for the manifest.
+/// requested format, and provenance embedded. Says what it changed, for the manifest. The answer is checked against
+/// <see cref="ImageLimits"/> before it is decoded, and a truncated one fails instead of coming out partly black.
 /// </summary>
 public static class ImageFinisher
 {
@@ -14,17 +15,33 @@ public static class ImageFinisher
         Image image;
         try
         {
-            image = Image.NewFromBuffer(source);
+            image = ImageLimits.Open(source, "The model's image");
         }
-        catch (VipsException e)
+        catch (ImageRejectedException e)
         {
-            throw new ImageGenException(ErrorKind.Permanent, $"The model returned data that is not a readable image: {e.Message.Split('\n')[0]}");
+            throw new ImageGenException(ErrorKind.Permanent, e.Message);
         }
         using (image)
         {
-            var notes = new List<string>();
-            var sourceFormat = ((string)image.Get("vips-loader")).Replace("load", "", StringComparison.Ordinal).Replace("_buffer", "", StringComparison.Ordinal);
-            Image working = image;
+            try
+            {
+                return FinishOpened(image, size, format, provenance);
+            }
+            catch (VipsException e)
+            {
+                // The pixels are decoded as they stream through resize and encode: a cut-off file fails here, never as black.
+                throw new ImageGenException(ErrorKind.Permanent, $"The model's image is incomplete or damaged ({ImageLimits.Reason(e)}).");
+            }
+        }
+    }
+
+    private static (byte[] Bytes, string? Note) FinishOpened(Image image, ImageSize size, string format, Provenance provenance)
+    {
+        var notes = new List<string>();
+        var sourceFormat = ((string)image.Get("vips-loader")).Replace("load", "", StringComparison.Ordinal).Replace("_buffer", "", StringComparison.Ordinal);
+        Image working = image;
+        try
+        {
             if (image.Width != size.Width || image.Height != size.Height)
             {
                 working = image.ThumbnailImage(size.Width, height: size.Height, crop: Enums.Interesting.Centre, size: Enums.Size.Both);
@@ -43,16 +60,13 @@ public static class ImageFinisher
                 }
                 working = flattened;
             }
-            try
+            return (ImageEncoder.Encode(working, format, provenance), notes.Count == 0 ? null : string.Join("; ", notes));
+        }
+        finally
+        {
+            if (!ReferenceEquals(working, image))
             {
-                return (ImageEncoder.Encode(working, format, provenance), notes.Count == 0 ? null : string.Join("; ", notes));
-            }
-            finally
-            {
-                if (!ReferenceEquals(working, image))
-                {
-                    working.Dispose();
-                }
+                working.Dispose();
             }
         }
     }

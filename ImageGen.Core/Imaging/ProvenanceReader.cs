@@ -13,7 +13,7 @@ public static class ProvenanceReader
 
     public static IReadOnlyList<EmbeddedField> Read(string path)
     {
-        using var image = Image.NewFromFile(path, access: Enums.Access.Sequential);
+        using var image = ImageLimits.OpenFile(path, Path.GetFileName(path));
         var fields = new List<EmbeddedField>();
         foreach (var name in image.GetFields())
         {

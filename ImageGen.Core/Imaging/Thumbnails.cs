@@ -14,7 +14,11 @@ public static class Thumbnails
     {
         Directory.CreateDirectory(directory);
         var destination = Path.Combine(directory, Path.GetFileNameWithoutExtension(source) + ".webp");
-        using var thumbnail = Image.Thumbnail(source, LongSide, height: LongSide, size: Enums.Size.Down);
+        using (ImageLimits.OpenFile(source, Path.GetFileName(source)))
+        {
+            // header checks only: the limits hold before the thumbnail decodes anything
+        }
+        using var thumbnail = Image.Thumbnail(source, LongSide, height: LongSide, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
         thumbnail.Webpsave(destination, q: Quality, keep: Enums.ForeignKeep.None);
         return destination;
     }

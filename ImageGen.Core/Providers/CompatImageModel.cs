@@ -48,17 +48,23 @@ public sealed class CompatImageModel(string model, ProviderSettings settings, Ht
         }
         var images = new List<ModelImage>();
         var index = 0;
+        using var fetcher = new ImageUrlFetcher(baseUri, http.Timeout);
         foreach (var item in data.EnumerateArray())
         {
             var bytes = item.String("b64_json") is { } b64
                 ? ProviderHttp.DecodeBase64(Provider, b64)
                 : item.String("url") is { } url
-                    ? await ProviderHttp.DownloadAsync(http, Provider, new Uri(baseUri, url), cancellationToken)
+                    ? await fetcher.FetchAsync(Provider, ImageUrl(baseUri, url), cancellationToken)
                     : throw new ImageGenException(ErrorKind.Permanent, $"{Provider} answered an image with neither b64_json nor url.");
             images.Add(ModelImage.Unfinished(bytes, request.Seed + index++));
         }
         return images;
     }
+
+    private static Uri ImageUrl(Uri baseUri, string url) =>
+        Uri.TryCreate(baseUri, url, out var absolute)
+            ? absolute
+            : throw new ImageGenException(ErrorKind.Permanent, $"{Provider} answered an image URL that is not a URL: '{(url.Length > 100 ? url[..100] + "…" : url)}'.");
 
     internal static ProviderError ReadError(JsonElement root)
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Imaging;
 
 namespace ImageGen.Core.Providers;
 
@@ -93,23 +94,29 @@ internal static class ProviderHttp
         };
     }
 
-    public static async Task<byte[]> DownloadAsync(HttpClient http, string provider, Uri url, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes an image the provider sent as base64, refusing data over <see cref="ImageLimits.MaxBytes"/> before decoding
+    /// it and data that is not base64 (cut off, or not an image at all) with a sentence instead of a stack trace.
+    /// </summary>
+    public static byte[] DecodeBase64(string provider, string? data)
     {
+        if (data is null)
+        {
+            throw new ImageGenException(ErrorKind.Permanent, $"{provider} answered without image data.");
+        }
+        if (data.Length > ImageLimits.MaxBytes / 3 * 4 + 4)
+        {
+            throw new ImageGenException(ErrorKind.Permanent, $"{provider} answered an image larger than the {ImageLimits.MaxBytes / (1024 * 1024)} MiB limit.");
+        }
         try
         {
-            return await http.GetByteArrayAsync(url, cancellationToken);
+            return Convert.FromBase64String(data);
         }
-        catch (HttpRequestException e)
+        catch (FormatException)
         {
-            var transient = e.StatusCode is null or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int?)e.StatusCode >= 500;
-            throw new ImageGenException(transient ? ErrorKind.Transient : ErrorKind.Permanent, $"{provider} returned an image URL that could not be fetched: {e.Message}", inner: e);
+            throw new ImageGenException(ErrorKind.Permanent, $"{provider} answered image data that is not valid base64 ({data.Length} characters; it may have been cut off).");
         }
     }
-
-    public static byte[] DecodeBase64(string provider, string? data) =>
-        data is null
-            ? throw new ImageGenException(ErrorKind.Permanent, $"{provider} answered without image data.")
-            : Convert.FromBase64String(data);
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }
