@@ -1,18 +1,35 @@
 using Markdig;
+using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
 namespace ImageGen.Web.Services;
 
 /// <summary>
-/// Renders brand Markdown to HTML that is safe to embed: raw HTML is escaped, and link or image targets other
-/// than http(s), mailto and relative ones (javascript:, data:, …) are dropped. Headings move one level down, because
-/// the page around the guide already has its own <c>h1</c> (the brand's name): a guide's "# Title" becomes an h2.
+/// Renders brand Markdown to HTML that is safe to embed, on its own rather than only behind the CSP:
+/// <list type="bullet">
+/// <item>only the extensions a style guide needs (tables, task lists, emphasis extras, footnotes, definition lists,
+/// heading ids, links from bare URLs); never generic attributes (<c>{onclick=…}</c>), media embeds (an
+/// <c>&lt;iframe&gt;</c> from a video link), custom containers or raw HTML, which is escaped;</item>
+/// <item>every attribute left on the tree is checked against an allow-list: an id or class of plain word characters,
+/// nothing else;</item>
+/// <item>a link or image whose target is not http(s), mailto or relative (<c>javascript:</c>, <c>data:</c>, …) becomes its
+/// plain text, not a dead link that looks live.</item>
+/// </list>
+/// Headings move one level down, because the page around the guide already has its own <c>h1</c> (the brand's name).
 /// </summary>
 public static class MarkdownRenderer
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
-        .UseAdvancedExtensions()
+        .UsePipeTables()
+        .UseGridTables()
+        .UseEmphasisExtras()
+        .UseTaskLists()
+        .UseListExtras()
+        .UseDefinitionLists()
+        .UseFootnotes()
+        .UseAutoIdentifiers()
+        .UseAutoLinks()
         .DisableHtml()
         .Build();
 
@@ -23,22 +40,45 @@ public static class MarkdownRenderer
         {
             heading.Level = Math.Min(heading.Level + 1, 6);
         }
-        foreach (var link in document.Descendants<LinkInline>())
+        foreach (var link in document.Descendants<LinkInline>().Where(l => !IsSafe(l.Url)).ToList())
         {
-            if (!IsSafe(link.Url))
-            {
-                link.Url = "#";
-            }
+            link.ReplaceBy(new LiteralInline(TextOf(link)), copyChildren: false);
         }
-        foreach (var autolink in document.Descendants<AutolinkInline>())
+        foreach (var autolink in document.Descendants<AutolinkInline>().Where(l => !IsSafe(l.Url)).ToList())
         {
-            if (!IsSafe(autolink.Url))
-            {
-                autolink.Url = "#";
-            }
+            autolink.ReplaceBy(new LiteralInline(autolink.Url), copyChildren: false);
+        }
+        foreach (var node in document.Descendants())
+        {
+            StripAttributes(node.TryGetAttributes());
         }
         return document.ToHtml(Pipeline);
     }
+
+    private static void StripAttributes(HtmlAttributes? attributes)
+    {
+        if (attributes is null)
+        {
+            return;
+        }
+        attributes.Properties?.Clear();
+        attributes.Classes?.RemoveAll(c => !IsPlainName(c));
+        if (attributes.Id is { } id && !IsPlainName(id))
+        {
+            attributes.Id = null;
+        }
+    }
+
+    private static bool IsPlainName(string value) =>
+        value.Length is > 0 and <= 100 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ':' or '.');
+
+    private static string TextOf(ContainerInline container) =>
+        string.Concat(container.Descendants<Inline>().Select(i => i switch
+        {
+            LiteralInline literal => literal.Content.ToString(),
+            CodeInline code => code.Content,
+            _ => "",
+        }));
 
     private static bool IsSafe(string? url)
     {
