@@ -58,12 +58,65 @@ public sealed class DataRoot
         return relative.Replace(System.IO.Path.DirectorySeparatorChar, '/');
     }
 
-    /// <summary>Resolves a stored relative path; returns null when it would leave the data root.</summary>
+    /// <summary>
+    /// Resolves a stored relative path for reading; null when it would leave the data root, by its text (<c>..</c>) or
+    /// through a symbolic link anywhere along it. An existing path comes back as its real path, with every link
+    /// resolved, so what is served or copied is the file that was checked.
+    /// </summary>
     public string? ResolveRelative(string relativePath)
     {
+        if (relativePath.Contains('\0', StringComparison.Ordinal))
+        {
+            return null;
+        }
         var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relativePath));
-        var rootWithSeparator = Path.EndsWith(System.IO.Path.DirectorySeparatorChar) ? Path : Path + System.IO.Path.DirectorySeparatorChar;
-        return full.StartsWith(rootWithSeparator, StringComparison.Ordinal) ? full : null;
+        if (!IsUnder(full, Path))
+        {
+            return null;
+        }
+        if (!File.Exists(full) && !Directory.Exists(full))
+        {
+            return full; // nothing there to follow: the caller finds nothing
+        }
+        return RealPath(full) is { } real && IsUnder(real, RealPath(Path) ?? Path) ? real : null;
+    }
+
+    /// <summary>True when <paramref name="fullPath"/>, with its links resolved, is inside the real data root (for writes into existing folders).</summary>
+    public bool ContainsReal(string fullPath) =>
+        RealPath(System.IO.Path.GetFullPath(fullPath)) is { } real && IsUnder(real, RealPath(Path) ?? Path);
+
+    private static bool IsUnder(string full, string root)
+    {
+        var rootWithSeparator = root.EndsWith(System.IO.Path.DirectorySeparatorChar) ? root : root + System.IO.Path.DirectorySeparatorChar;
+        return full.StartsWith(rootWithSeparator, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The path with every symbolic link along it resolved (as realpath(3) does), walking it one component at a time;
+    /// components that do not exist are kept as they are. Null for a link loop.
+    /// </summary>
+    public static string? RealPath(string fullPath, int depth = 0)
+    {
+        if (depth > 32)
+        {
+            return null;
+        }
+        var root = System.IO.Path.GetPathRoot(fullPath)!;
+        var current = root;
+        var parts = fullPath[root.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = System.IO.Path.Combine(current, parts[i]);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.Exists && info.LinkTarget is { } target)
+            {
+                var resolved = System.IO.Path.GetFullPath(System.IO.Path.Combine(current, target));
+                var rest = string.Join(System.IO.Path.DirectorySeparatorChar, parts[(i + 1)..]);
+                return RealPath(rest.Length == 0 ? resolved : System.IO.Path.Combine(resolved, rest), depth + 1);
+            }
+            current = next;
+        }
+        return current;
     }
 
     private static string ExpandHome(string path) =>

@@ -32,7 +32,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
             var current = finalHistory.Count > 0 ? finalHistory[0] : null;
             if (current is not null && root.ResolveRelative(current.Path) is { } finalFile && File.Exists(finalFile))
             {
-                zip.CreateEntryFromFile(finalFile, $"final/{Path.GetFileName(finalFile)}", CompressionLevel.NoCompression);
+                zip.CreateEntryFromFile(finalFile, $"final/{SafeEntryName(Path.GetFileName(current.Path))}", CompressionLevel.NoCompression);
             }
             if (includeCandidates)
             {
@@ -40,7 +40,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                 {
                     if (root.ResolveRelative(image.Path) is { } file && File.Exists(file))
                     {
-                        zip.CreateEntryFromFile(file, $"candidates/run-{image.RunId}/{image.FileName}", CompressionLevel.NoCompression);
+                        zip.CreateEntryFromFile(file, $"candidates/run-{image.RunId}/{SafeEntryName(image.FileName)}", CompressionLevel.NoCompression);
                     }
                 }
             }
@@ -49,7 +49,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                 exportedAt = now,
                 workItem = new { item.Name, item.Slug, item.Type, item.Prompt, item.Constraints, item.Status, project = item.ProjectSlug },
                 brand = item.EffectiveBrandSlug is null ? null : new { name = item.EffectiveBrandName, slug = item.EffectiveBrandSlug, text = item.EffectiveBrandMarkdown },
-                final = current is null ? null : new { imageId = current.RunImageId, file = $"final/{Path.GetFileName(current.Path)}", chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(current.CreatedAt) },
+                final = current is null ? null : new { imageId = current.RunImageId, file = $"final/{SafeEntryName(Path.GetFileName(current.Path))}", chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(current.CreatedAt) },
                 finals = finalHistory.Select(f => new { imageId = f.RunImageId, chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(f.CreatedAt), replacedAt = f.ReplacedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : (DateTimeOffset?)null }),
                 runs = history.Select(r => new
                 {
@@ -57,7 +57,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                     r.Status, r.ErrorMessage, parentRunId = r.ParentRunId, r.Adjustment, createdAt = DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
                     candidates = r.Images.Select(i => new
                     {
-                        imageId = i.Id, file = includeCandidates ? $"candidates/run-{r.Id}/{i.FileName}" : null, i.Seed, i.Width, i.Height, i.Format, i.Sha256,
+                        imageId = i.Id, file = includeCandidates ? $"candidates/run-{r.Id}/{SafeEntryName(i.FileName)}" : null, i.Seed, i.Width, i.Height, i.Format, i.Sha256,
                         score = scores.GetValueOrDefault(i.Id), starred = i.Starred,
                     }),
                 }),
@@ -69,6 +69,17 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
         }
         File.Move(staging, destination, overwrite: true);
         return name;
+    }
+
+    /// <summary>
+    /// A zip entry's last segment made safe for every unzip tool: the last name after any slash or backslash, only
+    /// letters, digits, '-', '_' and '.', never starting with a dot (no "..", no hidden files), never empty.
+    /// </summary>
+    public static string SafeEntryName(string name)
+    {
+        var last = name.Split('/', '\\').Last();
+        var safe = new string(last.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_').ToArray()).TrimStart('.');
+        return safe.Length == 0 ? "file" : safe;
     }
 
     /// <summary>The full path of an export by its file name; null for anything that is not a plain zip name in the folder.</summary>

@@ -28,6 +28,11 @@ public sealed class FinalStore(Database database, TimeProvider time)
         }
         var folder = Path.Combine(database.Root.ImagesDir, Slug.EnsureValid(candidate.ProjectSlug), Slug.EnsureValid(candidate.ItemSlug), "final");
         Directory.CreateDirectory(folder);
+        if (!database.Root.ContainsReal(folder))
+        {
+            // A link somewhere along images/<project>/<item>/final leads out of the data folder: write nothing there.
+            throw new InvalidOperationException($"The final folder '{database.Root.ToRelative(folder)}' leads outside the data folder through a symbolic link; nothing was written.");
+        }
         var destination = Path.Combine(folder, $"{candidate.ItemSlug}.{ImageFormats.Extension(candidate.Format)}");
         // Copy beside the destination first, commit, then rename over it: the final file is never half-written.
         var staging = Path.Combine(folder, $".staging-{Guid.NewGuid():N}");

@@ -74,9 +74,16 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         {
             return NotFound();
         }
-        StatusMessage = await finals.FinalizeAsync(found.Id, imageId, cancellationToken) is { } path
-            ? $"Image #{imageId} is now the final: {path}."
-            : $"Error: image #{imageId} is not a candidate of this work item; nothing changed.";
+        try
+        {
+            StatusMessage = await finals.FinalizeAsync(found.Id, imageId, cancellationToken) is { } path
+                ? $"Image #{imageId} is now the final: {path}."
+                : $"Error: image #{imageId} is not a candidate of this work item, or its file is missing from the data folder; nothing changed.";
+        }
+        catch (InvalidOperationException e)
+        {
+            StatusMessage = $"Error: {e.Message}";
+        }
         return Redirect(HistoryUrl(found));
     }
 
