@@ -6,10 +6,16 @@ namespace ImageGen.Web;
 
 public static class WebServiceExtensions
 {
+    /// <summary>The longest one form value may be, as sent (percent-encoded): 2 MiB (the status page says so when a post is refused for it).</summary>
+    public const int FormValueLimitBytes = 2 * 1024 * 1024;
+
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddImageGenCore(builder.Configuration);
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new QueryInputFilter()));
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
+            // The largest form field is a brand's Markdown: 100,000 characters, up to 4 bytes each in UTF-8, sent percent-encoded.
+            form.ValueLengthLimit = FormValueLimitBytes);
         builder.Services.AddSingleton<AssetManifest>();
         builder.Services.AddScoped<JobSubmitter>();
 #pragma warning disable EXTEXP0001

@@ -6,6 +6,9 @@ namespace ImageGen.Core.Iteration;
 public sealed record SearchQuery(string? Text, long? WorkItemId, string? Model, long? RunId, bool StarredOnly, string Sort, int Page)
 {
     public const int PageSize = 48;
+
+    /// <summary>The last page number a search accepts (0-based): 10,000 pages of <see cref="PageSize"/>, far past any real use, and the offset stays within an int.</summary>
+    public const int MaxPage = 10_000;
     public static IReadOnlyList<string> Sorts { get; } = ["newest", "oldest", "score", "starred"];
 }
 
@@ -90,7 +93,7 @@ public sealed class CandidateSearch(Database database)
                 {where}
                 ORDER BY {order}
                 LIMIT @limit OFFSET @offset;
-                """, new { like, runIds, query.WorkItemId, model, query.RunId, limit = SearchQuery.PageSize + 1, offset = Math.Max(0, query.Page) * SearchQuery.PageSize });
+                """, new { like, runIds, query.WorkItemId, model, query.RunId, limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
             var items = (await results.ReadAsync<FoundWorkItem>()).ToList();
             var candidates = (await results.ReadAsync<FoundCandidate>()).ToList();
             var hasMore = candidates.Count > SearchQuery.PageSize;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Iteration;
 using Microsoft.AspNetCore.Mvc;
@@ -9,12 +10,12 @@ namespace ImageGen.Web.Pages;
 public sealed class SearchModel(CandidateSearch search, ModelRegistry models) : PageModel
 {
     [FromQuery(Name = "q")] public string? Text { get; set; }
-    [FromQuery(Name = "item")] public long? WorkItemId { get; set; }
+    [FromQuery(Name = "item"), Range(1, long.MaxValue, ErrorMessage = "it must be a work item id, 1 or more")] public long? WorkItemId { get; set; }
     [FromQuery(Name = "model")] public string? Model { get; set; }
-    [FromQuery(Name = "run")] public long? RunId { get; set; }
+    [FromQuery(Name = "run"), Range(1, long.MaxValue, ErrorMessage = "it must be a run id, 1 or more")] public long? RunId { get; set; }
     [FromQuery(Name = "starred")] public bool StarredOnly { get; set; }
     [FromQuery(Name = "sort")] public string Sort { get; set; } = "newest";
-    [FromQuery(Name = "page")] public int PageNumber { get; set; }
+    [FromQuery(Name = "page"), Range(0, SearchQuery.MaxPage, ErrorMessage = "it must be a page number from {1} to {2}")] public int PageNumber { get; set; }
 
     public IReadOnlyList<FoundWorkItem> WorkItems { get; private set; } = [];
     public IReadOnlyList<FoundCandidate> Candidates { get; private set; } = [];

@@ -13,7 +13,7 @@ public sealed class IndexModel(JobQueries jobs, JobQueue queue) : PageModel
     [FromQuery(Name = "status")]
     public string? Status { get; set; }
 
-    [FromQuery(Name = "before")]
+    [FromQuery(Name = "before"), System.ComponentModel.DataAnnotations.Range(1, long.MaxValue, ErrorMessage = "it must be a page marker, 1 or more")]
     public long? Before { get; set; }
 
     public Page<JobListItem> Jobs { get; private set; } = new([], null);

@@ -9,7 +9,7 @@ public sealed class DetailsModel(CatalogStore catalog) : PageModel
     [TempData]
     public string? StatusMessage { get; set; }
 
-    [FromQuery(Name = "before")]
+    [FromQuery(Name = "before"), System.ComponentModel.DataAnnotations.Range(1, long.MaxValue, ErrorMessage = "it must be a page marker, 1 or more")]
     public long? Before { get; set; }
 
     public ProjectSummary Project { get; private set; } = null!;

@@ -9,7 +9,7 @@ public sealed class IndexModel(CatalogStore catalog) : PageModel
     [TempData]
     public string? StatusMessage { get; set; }
 
-    [FromQuery(Name = "before")]
+    [FromQuery(Name = "before"), System.ComponentModel.DataAnnotations.Range(1, long.MaxValue, ErrorMessage = "it must be a page marker, 1 or more")]
     public long? Before { get; set; }
 
     public Page<ProjectSummary> Projects { get; private set; } = new([], null);

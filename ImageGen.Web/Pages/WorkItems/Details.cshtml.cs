@@ -29,7 +29,7 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
     public bool StarredOnly { get; set; }
 
     /// <summary>The history page: runs older than this run id (null: the newest).</summary>
-    [FromQuery(Name = "before")]
+    [FromQuery(Name = "before"), System.ComponentModel.DataAnnotations.Range(1, long.MaxValue, ErrorMessage = "it must be a page marker, 1 or more")]
     public long? Before { get; set; }
 
     public long? NextBefore { get; private set; }

@@ -10,8 +10,8 @@ namespace ImageGen.Web.Pages.WorkItems;
 /// <summary>What changed between two runs of a work item: composed prompt (by word), settings, model and brand text revision.</summary>
 public sealed class DiffModel(CatalogStore catalog, RunQueries runs) : PageModel
 {
-    [FromQuery(Name = "a")] public long? A { get; set; }
-    [FromQuery(Name = "b")] public long? B { get; set; }
+    [FromQuery(Name = "a"), System.ComponentModel.DataAnnotations.Range(1, long.MaxValue, ErrorMessage = "it must be a run id, 1 or more")] public long? A { get; set; }
+    [FromQuery(Name = "b"), System.ComponentModel.DataAnnotations.Range(1, long.MaxValue, ErrorMessage = "it must be a run id, 1 or more")] public long? B { get; set; }
 
     public WorkItemDetail Item { get; private set; } = null!;
     public IReadOnlyList<RunView> History { get; private set; } = [];

@@ -24,7 +24,8 @@ public sealed class GenerateInput
     [Range(1, GenerateRequest.MaxCount, ErrorMessage = "Count must be between {1} and {2}.")]
     public int Count { get; set; } = 4;
 
-    [Range(0, int.MaxValue, ErrorMessage = "The seed must be a whole number from {1} to {2}.")]
+    // Range over long: the int overload converts the value to int first, and a seed of 2^31 or more threw (a 500).
+    [Range(typeof(long), "0", "2147483647", ErrorMessage = "The seed must be a whole number from {1} to {2}.")]
     public long? Seed { get; set; }
 
     [StringLength(TextLimits.Adjustment, ErrorMessage = "The adjustment is too long: at most {1} characters.")]
