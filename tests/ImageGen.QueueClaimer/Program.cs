@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 // Usage:
 //   migrate <data-dir>             apply migrations; prints how many this process applied
-//   claim <data-dir> <worker-id>   claim and complete jobs until none are queued; prints each claimed id
+//   claim <data-dir> <worker-id> [<barrier-dir> <processes>]
+//                                  claim and complete jobs until none are queued; prints each claimed id. With a
+//                                  barrier, after its first claim it waits until every process has made one, so
+//                                  the test knows each process takes part whatever the start-up order.
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: migrate <data-dir> | claim <data-dir> <worker-id>");
@@ -21,7 +24,9 @@ switch (args[0])
     case "claim":
         var queue = new JobQueue(database, TimeProvider.System, Options.Create(new QueueOptions()));
         var workerId = args[2];
+        var barrier = args.Length >= 5 ? (Directory: args[3], Processes: int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)) : ((string Directory, int Processes)?)null;
         var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        var claimedOne = false;
         while (true)
         {
             var job = await queue.ClaimAsync(workerId);
@@ -39,6 +44,21 @@ switch (args[0])
                 return 1;
             }
             await output.WriteLineAsync(job.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (!claimedOne && barrier is { } b)
+            {
+                claimedOne = true;
+                await File.WriteAllTextAsync(Path.Combine(b.Directory, workerId), "");
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (Directory.GetFiles(b.Directory).Length < b.Processes)
+                {
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        Console.Error.WriteLine("the other processes never made their first claim");
+                        return 1;
+                    }
+                    await Task.Delay(10);
+                }
+            }
         }
         await output.FlushAsync();
         return 0;
