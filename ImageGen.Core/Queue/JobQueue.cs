@@ -237,8 +237,9 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     /// ("Worker lost"), and those whose cancel was asked for are canceled, so a cancel survives the loss of the worker
     /// that should have carried it out. Their open runs are closed with the reason. Returns the ids it settled.
     /// </summary>
-    public Task<IReadOnlyList<long>> FailLostJobsAsync(CancellationToken cancellationToken = default) =>
-        database.WriteAsync<IReadOnlyList<long>>(async (c, t) =>
+    public async Task<IReadOnlyList<long>> FailLostJobsAsync(CancellationToken cancellationToken = default)
+    {
+        var (ids, folders) = await database.WriteAsync<(IReadOnlyList<long>, IReadOnlyList<string>)>(async (c, t) =>
         {
             var now = Now;
             var canceled = (await c.QueryAsync<long>("""
@@ -256,22 +257,58 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
                 WHERE status = 'running' AND lease_expires_at < @now AND attempt >= max_attempts
                 RETURNING id
                 """, new { now }, t)).ToList();
-            if (canceled.Count > 0)
-            {
-                await c.ExecuteAsync("""
-                    UPDATE runs SET status = 'canceled', finished_at = @now, updated_at = @now, error_message = @message
-                    WHERE job_id IN @canceled AND status = 'running'
-                    """, new { canceled, now, message = "Canceled by request; " + LostRunMessage }, t);
-            }
-            if (failed.Count > 0)
-            {
-                await c.ExecuteAsync("""
-                    UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now, error_message = @message
-                    WHERE job_id IN @failed AND status = 'running'
-                    """, new { failed, now, message = LostRunMessage }, t);
-            }
-            return [.. canceled, .. failed];
+            var folders = new List<string>();
+            folders.AddRange(await CloseRunsAsync(c, t, canceled, RunStatusCanceled, "Canceled by request; " + LostRunMessage, now));
+            folders.AddRange(await CloseRunsAsync(c, t, failed, RunStatusFailed, LostRunMessage, now));
+            return ([.. canceled, .. failed], folders);
         }, cancellationToken);
+        DeleteFolders(folders);
+        return ids;
+    }
+
+    private const string RunStatusFailed = "failed";
+    private const string RunStatusCanceled = "canceled";
+
+    /// <summary>
+    /// Closes the open runs of <paramref name="jobIds"/> and returns their folders: a worker killed between moving a
+    /// run's files into place and committing them leaves a folder that no row will ever point at.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> CloseRunsAsync(IDbConnection c, IDbTransaction t, IReadOnlyList<long> jobIds, string status, string message, long now)
+    {
+        if (jobIds.Count == 0)
+        {
+            return [];
+        }
+        var closed = await c.QueryAsync<(long RunId, long JobId, string? ProjectSlug, string? ItemSlug)>("""
+            UPDATE runs SET status = @status, finished_at = @now, updated_at = @now, error_message = @message
+            WHERE job_id IN @jobIds AND status = 'running'
+            RETURNING id, job_id,
+                      (SELECT p.slug FROM work_items w JOIN projects p ON p.id = w.project_id WHERE w.id = runs.work_item_id),
+                      (SELECT w.slug FROM work_items w WHERE w.id = runs.work_item_id)
+            """, new { jobIds, status, message, now }, t);
+        return closed.Select(r => r.ProjectSlug is not null && r.ItemSlug is not null
+                ? database.Root.RunFolder(r.ProjectSlug, r.ItemSlug, r.RunId)
+                : database.Root.RunFolder("unfiled", $"job-{r.JobId}", r.RunId))
+            .ToList();
+    }
+
+    private static void DeleteFolders(IEnumerable<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            try
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Best effort: the row is closed either way, and nothing serves a closed run's files.
+            }
+        }
+    }
 
     /// <summary>Pauses or resumes claiming for every worker on this database. Running jobs are not touched.</summary>
     public Task SetPausedAsync(bool paused, string changedBy, CancellationToken cancellationToken = default) =>
@@ -286,8 +323,9 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     /// Puts running jobs whose lease ran out back in the queue now (the dashboard's "requeue expired leases"),
     /// closing their runs as lost, instead of waiting for a claim to pick them up. Returns how many.
     /// </summary>
-    public Task<int> RequeueExpiredAsync(CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (c, t) =>
+    public async Task<int> RequeueExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var (count, folders) = await database.WriteAsync<(int, IReadOnlyList<string>)>(async (c, t) =>
         {
             var now = Now;
             var ids = (await c.QueryAsync<long>("""
@@ -296,15 +334,11 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
                 WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts AND cancel_requested = 0
                 RETURNING id
                 """, new { now }, t)).ToList();
-            if (ids.Count > 0)
-            {
-                await c.ExecuteAsync("""
-                    UPDATE runs SET status = 'failed', finished_at = @now, updated_at = @now, error_message = @message
-                    WHERE job_id IN @ids AND status = 'running'
-                    """, new { ids, now, message = LostRunMessage + " The job was requeued." }, t);
-            }
-            return ids.Count;
+            return (ids.Count, await CloseRunsAsync(c, t, ids, RunStatusFailed, LostRunMessage + " The job was requeued.", now));
         }, cancellationToken);
+        DeleteFolders(folders);
+        return count;
+    }
 
     /// <summary>The running jobs' ids and claim tokens: what the temporary-folder sweep keeps.</summary>
     public Task<IReadOnlyList<(long Id, string ClaimToken)>> RunningClaimsAsync(CancellationToken cancellationToken = default) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ImageGen.Core.Generation;
 using ImageGen.Testing;
 
@@ -48,14 +47,12 @@ public sealed class HostileAnswerFacts
         using var dir = new TempDirectory("bomb");
         var bomb = dir.Combine("bomb.png");
         await File.WriteAllBytesAsync(bomb, HostileImages.DecompressionBomb(30_000, 30_000), TestContext.Current.CancellationToken);
-        var clock = Stopwatch.StartNew();
 
         var result = await ImageGenProcess.RunAsync("convert", bomb, "--to", "jpeg", "--out", dir.Combine("out"));
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains($"imagegen: error: '{bomb}' declares 30000×30000 pixels (900 megapixels); the limit is 50 megapixels and 16384 pixels a side.", result.StandardError, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.Combine("out")) && Directory.EnumerateFiles(dir.Combine("out")).Any());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}"); // was ~40 s and ~13 GB before the limit; a bound, not a benchmark
     }
 
     [Fact]
