@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+using ImageGen.Testing;
 using ImageGen.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageGen.Web.Tests;
 
 /// <summary>A page runs the same number of SQL statements whether it shows 1 row or 200 (no N+1).</summary>
-public sealed class QueryCountFacts
+public sealed partial class QueryCountFacts
 {
     private static async Task<long> StatementsForAsync(int rows, string url)
     {
@@ -35,5 +37,34 @@ public sealed class QueryCountFacts
 
         Assert.True(one > 0, "the counter saw no statements");
         Assert.Equal(one, many);
+    }
+
+    /// <summary>The statement counts docs/WEB.md gives, in the words it gives them.</summary>
+    [GeneratedRegex(@"jobs list (\d+), dashboard (\d+), work item page (\d+)")]
+    private static partial Regex WebDocCounts();
+
+    /// <summary>A row of the load table in docs/BENCHMARKS.md: its first cell's start and its last cell.</summary>
+    private static long BenchmarksCount(string rowStart)
+    {
+        var row = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "BENCHMARKS.md"))
+            .Single(l => l.StartsWith("| " + rowStart, StringComparison.Ordinal));
+        return long.Parse(row.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task TheCountsTheDocsGive_AreTheCountsThePagesRun()
+    {
+        var web = WebDocCounts().Match(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "WEB.md"), TestContext.Current.CancellationToken));
+        Assert.True(web.Success, "docs/WEB.md no longer states the counts as 'jobs list N, dashboard N, work item page N'");
+        var jobs = await StatementsForAsync(1, "/jobs");
+        var dashboard = await StatementsForAsync(1, "/");
+        var item = await StatementsForAsync(1, "/projects/launch/items/hero");
+
+        Assert.Equal((jobs, dashboard, item), (long.Parse(web.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(web.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), long.Parse(web.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(item, BenchmarksCount("work item"));
+        Assert.Equal(jobs, BenchmarksCount("jobs list, first page"));
+        Assert.Equal(jobs, BenchmarksCount("jobs list, `status=succeeded`"));
+        Assert.Equal(dashboard, BenchmarksCount("dashboard"));
     }
 }
