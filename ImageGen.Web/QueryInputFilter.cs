@@ -36,9 +36,18 @@ public sealed class QueryInputFilter : IPageFilter
             {
                 continue;
             }
+            if (!context.HttpContext.Request.Query.ContainsKey(key))
+            {
+                // Not given at all: the property keeps its default; nothing to say.
+                context.ModelState.Remove(key);
+                continue;
+            }
             var value = entry.AttemptedValue ?? "";
-            var reason = entry.Errors[0].ErrorMessage is { Length: > 0 } message ? message : "it could not be read";
-            problems.Add($"'{(value.Length > 40 ? value[..40] + "…" : value)}' is not a valid {key}: {reason}; it was ignored.");
+            // The property's own range says what is expected, also when the value did not even parse.
+            var reason = property.GetCustomAttribute<System.ComponentModel.DataAnnotations.RangeAttribute>() is { } range
+                ? range.FormatErrorMessage(key)
+                : "it could not be read";
+            problems.Add($"'{(value.Length > 40 ? value[..40] + "…" : value)}' is not a valid {key}: {reason.TrimEnd('.')}; it was ignored.");
             property.SetValue(page, property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null
                 ? Activator.CreateInstance(property.PropertyType)
                 : null);

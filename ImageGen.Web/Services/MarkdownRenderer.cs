@@ -14,7 +14,8 @@ namespace ImageGen.Web.Services;
 /// <item>every attribute left on the tree is checked against an allow-list: an id or class of plain word characters,
 /// nothing else;</item>
 /// <item>a link or image whose target is not http(s), mailto or relative (<c>javascript:</c>, <c>data:</c>, …) becomes its
-/// plain text, not a dead link that looks live.</item>
+/// plain text, not a dead link that looks live;</item>
+/// <item>an image on another site becomes a link to it (the CSP would show it broken).</item>
 /// </list>
 /// Headings move one level down, because the page around the guide already has its own <c>h1</c> (the brand's name).
 /// </summary>
@@ -43,6 +44,11 @@ public static class MarkdownRenderer
         foreach (var link in document.Descendants<LinkInline>().Where(l => !IsSafe(l.Url)).ToList())
         {
             link.ReplaceBy(new LiteralInline(TextOf(link)), copyChildren: false);
+        }
+        foreach (var image in document.Descendants<LinkInline>().Where(l => l.IsImage && IsAbsoluteWeb(l.Url)).ToList())
+        {
+            // The CSP allows images from this app only, so an image elsewhere would show as broken: link to it instead.
+            image.IsImage = false;
         }
         foreach (var autolink in document.Descendants<AutolinkInline>().Where(l => !IsSafe(l.Url)).ToList())
         {
@@ -79,6 +85,9 @@ public static class MarkdownRenderer
             CodeInline code => code.Content,
             _ => "",
         }));
+
+    private static bool IsAbsoluteWeb(string? url) =>
+        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https";
 
     private static bool IsSafe(string? url)
     {

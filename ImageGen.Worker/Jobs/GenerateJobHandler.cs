@@ -425,7 +425,7 @@ public sealed partial class GenerateJobHandler(
             }
             catch (Exception e) when (StorageTrouble.From(e) is { } trouble && time.GetUtcNow() < deadline)
             {
-                state.TroubleSeen($"The worker could not record job {job.Id}'s outcome: {trouble.Message}", trouble.Cause);
+                state.TroubleSeen($"The worker cannot record job {job.Id}'s outcome yet ({trouble.Cause}); it keeps trying.", trouble.Cause);
                 LogRecordRetry(logger, job.Id, trouble.Kind);
                 await Task.Delay(options.Value.RenewInterval, time, CancellationToken.None);
             }

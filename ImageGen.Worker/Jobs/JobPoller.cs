@@ -50,7 +50,7 @@ public sealed partial class JobPoller(
                     // pages show it) and keeps trying; it never stops polling over one failure.
                     LogPollFailed(logger, e);
                     var trouble = StorageTrouble.From(e);
-                    state.TroubleSeen($"The worker cannot claim jobs: {trouble?.Message ?? e.Message}", trouble?.Cause);
+                    state.TroubleSeen($"The worker cannot claim jobs: {trouble?.Cause ?? e.Message}.", trouble?.Cause);
                 }
 
                 if (job is null)

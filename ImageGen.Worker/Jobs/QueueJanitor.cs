@@ -54,7 +54,7 @@ public sealed partial class QueueJanitor(
         {
             LogSweepFailed(logger, e);
             var trouble = StorageTrouble.From(e);
-            state.TroubleSeen($"The worker cannot sweep the queue: {trouble?.Message ?? e.Message}", trouble?.Cause);
+            state.TroubleSeen($"The worker cannot sweep the queue: {trouble?.Cause ?? e.Message}.", trouble?.Cause);
         }
     }
 

@@ -77,4 +77,24 @@ public sealed class DashboardPageFacts
         var database = web.Services.GetRequiredService<Database>();
         Assert.Equal(Migrator.LatestVersion, await database.ReadAsync(c => c.ExecuteScalarAsync<int>("PRAGMA user_version")));
     }
+
+    [Fact]
+    public async Task WorkerInTrouble_IsShownOnTheDashboard_AndOnAWaitingJobsPage()
+    {
+        const string trouble = "The worker cannot claim jobs: the disk is full.";
+        await using var worker = await FakeWorker.StartAsync(OnlineWorker with { Trouble = trouble, TroubleSince = DateTimeOffset.UtcNow });
+        await using var web = new WebTestHost(worker.BaseUrl);
+        using var client = web.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        var queue = web.Services.GetRequiredService<JobQueue>();
+        var waiting = (await queue.EnqueueAsync(new NewJob(JobKinds.Generate, "{}"))).JobId;
+
+        var dashboard = await client.GetStringAsync("/", TestContext.Current.CancellationToken);
+        var jobPage = await client.GetStringAsync($"/jobs/{waiting}", TestContext.Current.CancellationToken);
+
+        Assert.Contains("data-testid=\"worker-trouble\"", dashboard, StringComparison.Ordinal);
+        Assert.Contains(trouble, dashboard, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"worker-trouble\"", jobPage, StringComparison.Ordinal);
+        Assert.Contains(trouble, jobPage, StringComparison.Ordinal);
+    }
 }

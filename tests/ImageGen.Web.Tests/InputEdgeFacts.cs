@@ -31,7 +31,7 @@ public sealed class InputEdgeFacts
     }
 
     [Theory]
-    [InlineData("/search?page=99999999999", "'99999999999' is not a valid page")]
+    [InlineData("/search?page=99999999999", "'99999999999' is not a valid page: it must be a page number from 0 to 10000; it was ignored.")]
     [InlineData("/search?page=2147483647", "'2147483647' is not a valid page: it must be a page number from 0 to 10000; it was ignored.")]
     [InlineData("/search?page=-3", "'-3' is not a valid page")]
     [InlineData("/search?item=0", "'0' is not a valid item: it must be a work item id, 1 or more")]
@@ -51,6 +51,22 @@ public sealed class InputEdgeFacts
         var body = await Forms.BodyAsync(response);
         Assert.Contains("data-testid=\"query-problem\"", body, StringComparison.Ordinal);
         Assert.Contains(message, WebUtility.HtmlDecode(body), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/search?q=cup")]
+    [InlineData("/search?page=2&sort=score")]
+    [InlineData("/jobs?before=5")]
+    public async Task GoodQueries_GetNoBanner(string url)
+    {
+        var (web, client, _) = await WebTestHost.StartAsync(runs: 1);
+        await using var __ = web;
+        using var ___ = client;
+
+        var body = await Forms.GetPageAsync(client, url);
+
+        Assert.DoesNotContain("data-testid=\"query-problem\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("banner-error", body, StringComparison.Ordinal);
     }
 
     [Fact]

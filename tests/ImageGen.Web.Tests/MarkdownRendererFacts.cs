@@ -34,6 +34,12 @@ public sealed class MarkdownRendererFacts
     }
 
     [Fact]
+    public void AnImageOnAnotherSite_BecomesALinkToIt()
+    {
+        Assert.Equal("<p><a href=\"https://cdn.example/logo.png\">logo</a></p>", MarkdownRenderer.ToSafeHtml("![logo](https://cdn.example/logo.png)").Trim());
+    }
+
+    [Fact]
     public void WhatAStyleGuideNeeds_StillRenders()
     {
         var html = MarkdownRenderer.ToSafeHtml("""
