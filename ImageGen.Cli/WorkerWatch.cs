@@ -5,7 +5,7 @@ namespace ImageGen.Cli;
 
 /// <summary>
 /// The CLI's side of <see cref="CliHeartbeat"/>: when the worker asked for it, one thread reads heartbeats from standard
-/// input and another ends the process when input ends or a heartbeat is late. Exiting the process also drops any
+/// input and another ends the process when input ends or the last renewal they report is older than the timeout. Exiting the process also drops any
 /// provider request in flight, so a frozen worker's job is not paid for twice.
 /// </summary>
 internal static class WorkerWatch
@@ -18,17 +18,25 @@ internal static class WorkerWatch
             return;
         }
         var timeoutMs = (long)(seconds * 1000);
-        var lastBeat = Environment.TickCount64;
-        var input = Console.OpenStandardInput();
+        var now = Environment.TickCount64;
+        // Counted from the worker's claim when it says when that was (never from the future), else from now.
+        var lastBeat = long.TryParse(Environment.GetEnvironmentVariable(CliHeartbeat.SinceVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var since)
+            && since <= now ? since : now;
+        var reader = new StreamReader(Console.OpenStandardInput());
 
         new Thread(() =>
         {
-            var buffer = new byte[256];
             try
             {
-                while (input.Read(buffer) > 0)
+                while (reader.ReadLine() is { } line)
                 {
-                    Volatile.Write(ref lastBeat, Environment.TickCount64);
+                    var renewed = long.TryParse(line, NumberStyles.Integer, CultureInfo.InvariantCulture, out var tick) && tick <= Environment.TickCount64
+                        ? tick
+                        : Environment.TickCount64;
+                    if (renewed > Volatile.Read(ref lastBeat))
+                    {
+                        Volatile.Write(ref lastBeat, renewed);
+                    }
                 }
             }
             catch (IOException)

@@ -8,23 +8,25 @@ namespace ImageGen.Worker.Cli;
 public sealed record CliOutcome(int ExitCode, string StandardOutput, string StandardError);
 
 /// <summary>
-/// The worker's side of <see cref="Core.Generation.CliHeartbeat"/>: <see cref="Beat"/> after each lease renewal writes a
-/// byte to the CLI's standard input. The pipe's write end lives only in this process, so when the worker dies the CLI
-/// reads end of input and stops at once.
+/// The worker's side of <see cref="Core.Generation.CliHeartbeat"/>: <see cref="Beat"/> after each lease renewal writes the
+/// moment the renewal started (<see cref="Environment.TickCount64"/>, one monotonic clock for the whole machine) as a
+/// line on the CLI's standard input, so a beat the CLI reads late still counts from when the lease was renewed. The
+/// pipe's write end lives only in this process, so when the worker dies the CLI reads end of input and stops at once.
 /// </summary>
 public sealed class CliHeartbeat
 {
-    private readonly Channel<byte> _beats = Channel.CreateBounded<byte>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<long> _beats = Channel.CreateBounded<long>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    public void Beat() => _beats.Writer.TryWrite((byte)'.');
+    /// <param name="renewedAtTick">When the renewal that this beat reports started.</param>
+    public void Beat(long renewedAtTick) => _beats.Writer.TryWrite(renewedAtTick);
 
     internal PipeSource Source => PipeSource.Create(async (stdin, cancellationToken) =>
     {
         try
         {
-            await foreach (var beat in _beats.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var tick in _beats.Reader.ReadAllAsync(cancellationToken))
             {
-                stdin.WriteByte(beat);
+                await stdin.WriteAsync(System.Text.Encoding.ASCII.GetBytes(tick.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"), cancellationToken);
                 await stdin.FlushAsync(cancellationToken);
             }
         }

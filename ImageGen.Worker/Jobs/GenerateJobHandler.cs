@@ -44,8 +44,11 @@ public sealed partial class GenerateJobHandler(
         /// <summary>Why a renewal last failed in this attempt, if one did: the reason the CLI may stop itself.</summary>
         public string? RenewTrouble;
 
-        /// <summary>When the lease was last renewed (or claimed): the CLI's heartbeat runs from here.</summary>
+        /// <summary>When the lease was last renewed (or claimed).</summary>
         public DateTimeOffset LastRenewedAt;
+
+        /// <summary><see cref="Environment.TickCount64"/> just before the claim: the CLI's heartbeat deadline starts here.</summary>
+        public long ClaimTick;
     }
 
     /// <summary>
@@ -91,7 +94,7 @@ public sealed partial class GenerateJobHandler(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id, ["Attempt"] = job.Attempt });
         state.Started(job.Id);
         var succeeded = false;
-        var attempt = new Attempt { LastRenewedAt = claim.Ended };
+        var attempt = new Attempt { LastRenewedAt = claim.Ended, ClaimTick = claim.StartedTick > 0 ? claim.StartedTick : Environment.TickCount64 };
         try
         {
             succeeded = await ExecuteAsync(job, attempt, releaseToken);
@@ -183,8 +186,7 @@ public sealed partial class GenerateJobHandler(
         stop.CancelAfter(options.Value.JobTimeout);
         using var releaseRegistration = releaseToken.Register(() => stopReason = StopReason.Shutdown);
         using var renewalDone = new CancellationTokenSource();
-        var heartbeat = new CliHeartbeat();
-        heartbeat.Beat(); // the claim (or the run's creation) just renewed the lease
+        var heartbeat = new CliHeartbeat(); // the CLI counts from the claim (IMAGEGEN_HEARTBEAT_SINCE) until the first beat
         var renewal = RenewUntilDoneAsync(job, attempt, heartbeat, reason => { stopReason = reason; stop.Cancel(); }, renewalDone.Token);
 
         var started = time.GetUtcNow();
@@ -192,7 +194,9 @@ public sealed partial class GenerateJobHandler(
         var runSpan = ImageGenTelemetry.Source.StartActivity("job.run"); // ended in the finally below
         try
         {
-            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), CliEnvironment(runSpan), heartbeat, stop.Token);
+            var environment = CliEnvironment(runSpan);
+            environment[Core.Generation.CliHeartbeat.SinceVariable] = attempt.ClaimTick.ToString(CultureInfo.InvariantCulture);
+            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), environment, heartbeat, stop.Token);
             runSpan?.SetTag("process.exit.code", outcome.ExitCode);
         }
         catch (OperationCanceledException)
@@ -358,6 +362,7 @@ public sealed partial class GenerateJobHandler(
             {
                 RenewOutcome outcome;
                 var renewStarted = time.GetTimestamp();
+                var renewTick = Environment.TickCount64;
                 try
                 {
                     outcome = await queue.RenewAsync(job, done);
@@ -387,7 +392,7 @@ public sealed partial class GenerateJobHandler(
                     return;
                 }
                 attempt.LastRenewedAt = time.GetUtcNow();
-                heartbeat.Beat();
+                heartbeat.Beat(renewTick);
             }
         }
         catch (OperationCanceledException) when (done.IsCancellationRequested)

@@ -36,8 +36,10 @@ public sealed partial class JobPoller(
                 await slots.WaitAsync(stoppingToken);
                 ClaimedJob? job = null;
                 DateTimeOffset claimStarted = default, claimEnded = default;
+                var claimTick = 0L;
                 try
                 {
+                    claimTick = Environment.TickCount64;
                     claimStarted = time.GetUtcNow();
                     job = await queue.ClaimAsync(settings.WorkerId, stoppingToken);
                     claimEnded = time.GetUtcNow();
@@ -64,7 +66,7 @@ public sealed partial class JobPoller(
                 idleDelay = settings.MinPollInterval;
                 LogClaimed(logger, job.Id, job.Attempt, job.MaxAttempts);
                 running.RemoveAll(t => t.IsCompleted);
-                running.Add(RunAndFreeSlotAsync(job, new ClaimTiming(claimStarted, claimEnded), slots, release.Token));
+                running.Add(RunAndFreeSlotAsync(job, new ClaimTiming(claimStarted, claimEnded, claimTick), slots, release.Token));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -48,7 +48,10 @@ public sealed partial class QueueJanitor(
             }
             var (depth, oldest) = await queue.QueueSnapshotAsync(cancellationToken);
             state.QueueObserved(depth, oldest);
-            SweepTemporaryFolders(await queue.RunningClaimsAsync(cancellationToken));
+            // Folders first, claims second: a folder is made after its claim commits, so every folder listed here
+            // belongs to a claim the read below sees (unless it has finished), and a job claimed in between is kept.
+            var folders = Directory.Exists(root.TempDir) ? Directory.GetDirectories(root.TempDir, "job-*") : [];
+            SweepTemporaryFolders(folders, await queue.RunningClaimsAsync(cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -62,14 +65,10 @@ public sealed partial class QueueJanitor(
     /// A job's folder is <c>tmp/job-&lt;id&gt;-&lt;first 8 of its claim token&gt;</c>, made after the claim: one whose job is
     /// not running under that claim belongs to nobody.
     /// </summary>
-    private void SweepTemporaryFolders(IReadOnlyList<(long Id, string ClaimToken)> running)
+    private void SweepTemporaryFolders(string[] folders, IReadOnlyList<(long Id, string ClaimToken)> running)
     {
-        if (!Directory.Exists(root.TempDir))
-        {
-            return;
-        }
         var live = running.Select(r => $"job-{r.Id}-{r.ClaimToken[..Math.Min(8, r.ClaimToken.Length)]}").ToHashSet(StringComparer.Ordinal);
-        foreach (var folder in Directory.EnumerateDirectories(root.TempDir, "job-*"))
+        foreach (var folder in folders)
         {
             if (live.Contains(Path.GetFileName(folder)))
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CliWrap;
 using CliWrap.Buffered;
 using ImageGen.Core.Generation;
@@ -60,6 +59,31 @@ public sealed class HeartbeatFacts
     }
 
     [Fact]
+    public async Task AClaimOlderThanTheTimeout_StopsTheCliAsSoonAsItStarts_HoweverLateItStarted()
+    {
+        await using var provider = await FakeProvider.StartAsync(_ => FakeProvider.Delayed(TimeSpan.FromMinutes(2), FakeProvider.Json(OneImage)));
+        using var dir = new TempDirectory("heartbeat");
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // The worker claimed 10 s ago and has not renewed since: the 5 s deadline has passed before the CLI even ran.
+        var result = await CliWrap.Cli.Wrap(RepoPaths.DotnetHost)
+            .WithArguments([RepoPaths.CliDll, "generate", "--prompt", "a cup", "--model", "compat/default", "--out", dir.Path, "--json"])
+            .WithEnvironmentVariables(new Dictionary<string, string?>
+            {
+                ["IMAGEGEN_COMPAT_BASE_URL"] = provider.Url,
+                [CliHeartbeat.TimeoutVariable] = "5",
+                [CliHeartbeat.SinceVariable] = (Environment.TickCount64 - 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })
+            .WithStandardInputPipe(Silent)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(guard.Token);
+
+        Assert.Equal(ExitCodes.WorkerGone, result.ExitCode);
+        Assert.Contains("no heartbeat from its worker for 5 s", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(provider.Requests); // stopped before it called anyone
+    }
+
+    [Fact]
     public async Task RegularHeartbeats_KeepASlowCallGoing_PastTheTimeout()
     {
         await using var provider = await FakeProvider.StartAsync(_ => FakeProvider.Delayed(TimeSpan.FromSeconds(2.5), FakeProvider.Json(OneImage)));
@@ -70,7 +94,7 @@ public sealed class HeartbeatFacts
             {
                 while (true)
                 {
-                    stdin.WriteByte((byte)'.');
+                    await stdin.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{Environment.TickCount64}\n"), cancellationToken);
                     await stdin.FlushAsync(cancellationToken);
                     await Task.Delay(200, cancellationToken);
                 }

@@ -26,14 +26,15 @@ public sealed partial class KillStormFacts
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var provider = await SlowProvider.StartAsync();
-        provider.Delay = TimeSpan.FromSeconds(4); // longer than the lease: a CLI that outlived its claim would overlap the next
+        provider.Delay = TimeSpan.FromSeconds(6); // longer than the lease: a CLI that outlived its claim would overlap the next
         await using var host = new WorkerTestHost(); // its database and helpers; the workers are separate processes
         await ImageGen.Core.Storage.Migrator.MigrateAsync(host.Database);
         var settings = new Dictionary<string, string>
         {
-            ["Queue:LeaseDuration"] = "00:00:03", // heartbeat timeout 1.5 s
+            ["Queue:LeaseDuration"] = "00:00:04", // heartbeat timeout 2 s: room for a CLI that starts slowly on a loaded machine
             ["Queue:RetryBaseDelay"] = "00:00:00.2",
             ["Worker:RenewInterval"] = "00:00:00.3",
+            ["Worker:Concurrency"] = "4", // free slots everywhere, so a lapsed lease is reclaimed at once
             ["Worker:MaxPollInterval"] = "00:00:00.2",
             ["Worker:LostJobSweepInterval"] = "00:00:00.5",
             ["IMAGEGEN_COMPAT_BASE_URL"] = provider.Url,
@@ -66,9 +67,8 @@ public sealed partial class KillStormFacts
             {
                 workers[w] = ServiceProcess.StartWorker(host.Root.Path, settings);
             }
-            await Eventually.TrueAsync(() => provider.InFlight > 0, TimeSpan.FromSeconds(60), "the first provider call");
-
-            // Freeze one worker for twice its lease while its CLIs are mid-call; kill the others now and then.
+            // Freeze one worker for twice its lease right after its CLI has started; kill the others now and then.
+            await Eventually.TrueAsync(() => CliProcesses(host.Root.Path).Any(p => p.ParentPid == workers[0].Id), TimeSpan.FromSeconds(60), "worker 0 to start a CLI");
             workers[0].Freeze();
             var storm = DateTime.UtcNow;
             var round = 0;
@@ -123,8 +123,8 @@ public sealed partial class KillStormFacts
         }
     }
 
-    /// <summary>Live (not zombie) imagegen processes whose command line names this data folder, with their job.</summary>
-    private static IEnumerable<(int Pid, long JobId)> CliProcesses(string dataDirectory)
+    /// <summary>Live (not zombie) imagegen processes whose command line names this data folder, with their job and parent.</summary>
+    private static IEnumerable<(int Pid, long JobId, int ParentPid)> CliProcesses(string dataDirectory)
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -133,9 +133,12 @@ public sealed partial class KillStormFacts
                 continue;
             }
             string commandLine;
+            int parent;
             try
             {
                 commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -146,7 +149,7 @@ public sealed partial class KillStormFacts
             {
                 continue;
             }
-            yield return (pid, long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            yield return (pid, long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), parent);
         }
     }
 }
