@@ -50,6 +50,9 @@ public sealed partial class SecretRedactor
 
     public string? RedactOrNull(string? text) => text is null ? null : Redact(text);
 
+    /// <summary>The configured secrets this redactor masks verbatim (for scrubbing what was stored before).</summary>
+    public IReadOnlyList<string> Secrets => _secrets;
+
     [GeneratedRegex(@"(\bBearer\s+)(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BearerToken();
 

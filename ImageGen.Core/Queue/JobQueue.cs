@@ -340,6 +340,25 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
         return count;
     }
 
+    /// <summary>
+    /// Masks each of <paramref name="secrets"/> in the error messages already stored (jobs and runs), for rows written
+    /// before messages were redacted on the way in, or before a key was configured. Returns how many rows changed.
+    /// </summary>
+    public Task<int> ScrubStoredSecretsAsync(IEnumerable<string> secrets, string mask, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var changed = 0;
+            foreach (var secret in secrets)
+            {
+                var parameters = new { secret, mask };
+                changed += await c.ExecuteAsync(
+                    "UPDATE jobs SET error_message = replace(error_message, @secret, @mask) WHERE instr(error_message, @secret) > 0", parameters, t);
+                changed += await c.ExecuteAsync(
+                    "UPDATE runs SET error_message = replace(error_message, @secret, @mask) WHERE instr(error_message, @secret) > 0", parameters, t);
+            }
+            return changed;
+        }, cancellationToken);
+
     /// <summary>The running jobs' ids and claim tokens: what the temporary-folder sweep keeps.</summary>
     public Task<IReadOnlyList<(long Id, string ClaimToken)>> RunningClaimsAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync<IReadOnlyList<(long, string)>>(async c => (await c.QueryAsync<(long, string)>(

@@ -1,4 +1,5 @@
 using ImageGen.Core;
+using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Telemetry;
@@ -7,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace ImageGen.Worker.Jobs;
 
 /// <summary>
-/// Every <see cref="WorkerOptions.LostJobSweepInterval"/>, on its own timer (never waiting for a free job slot): settles
+/// At start, masks this worker's provider keys in error messages stored earlier. Then every
+/// <see cref="WorkerOptions.LostJobSweepInterval"/>, on its own timer (never waiting for a free job slot): settles
 /// jobs whose worker was lost (<see cref="JobQueue.FailLostJobsAsync"/>), takes the queue snapshot behind the gauges,
 /// and removes <c>tmp/job-…</c> folders whose job is no longer running with that claim (a killed worker's leftovers).
 /// Every replica runs it: each statement is idempotent.
@@ -17,6 +19,7 @@ public sealed partial class QueueJanitor(
     DataRoot root,
     WorkerState state,
     QueueMetrics metrics,
+    IConfiguration configuration,
     TimeProvider time,
     IOptions<WorkerOptions> options,
     ILogger<QueueJanitor> logger) : BackgroundService
@@ -24,6 +27,7 @@ public sealed partial class QueueJanitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         metrics.ObserveWorker(() => state.QueueDepth, () => state.OldestQueuedAgeSeconds, () => state.RunningJobIds.Count);
+        await ScrubStoredSecretsAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.LostJobSweepInterval, time);
         try
         {
@@ -35,6 +39,30 @@ public sealed partial class QueueJanitor(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Once at start: masks this worker's provider keys in error messages stored before messages were redacted on the
+    /// way in (or before the key was set), so no page or export shows one.
+    /// </summary>
+    private async Task ScrubStoredSecretsAsync(CancellationToken cancellationToken)
+    {
+        var redactor = SecretRedactor.FromVariables(name => configuration[name]);
+        if (redactor.Secrets.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            if (await queue.ScrubStoredSecretsAsync(redactor.Secrets, SecretRedactor.Mask, cancellationToken) is var changed and > 0)
+            {
+                LogScrubbed(logger, changed);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSweepFailed(logger, e);
         }
     }
 
@@ -88,6 +116,9 @@ public sealed partial class QueueJanitor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} settled: its worker stopped renewing the lease (failed with no attempts left, or canceled as asked)")]
     private static partial void LogSettledLost(ILogger logger, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Masked a provider key in {Count} stored error message(s)")]
+    private static partial void LogScrubbed(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping the queue failed; will try again")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

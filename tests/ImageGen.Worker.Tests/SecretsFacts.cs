@@ -70,4 +70,26 @@ public sealed class SecretsFacts
         }
         Assert.Empty(host.FilesUnder("images"));
     }
+
+    [Fact]
+    public async Task MessagesStoredBeforeRedaction_AreScrubbedWhenTheWorkerStarts()
+    {
+        const string legacyKey = "sk-legacy-0123456789abcdefghij";
+        await using var host = new WorkerTestHost();
+        await ImageGen.Core.Storage.Migrator.MigrateAsync(host.Database);
+        var jobId = await host.EnqueueAsync(maxAttempts: 1);
+        // As an older version stored a failure whose provider echoed the key.
+        await host.Database.WriteAsync((c, t) => c.ExecuteAsync("""
+            UPDATE jobs SET status = 'failed', error_message = 'OpenAI answered 401: Incorrect API key provided: ' || @legacyKey WHERE id = @jobId;
+            INSERT INTO runs (job_id, attempt, model, prompt, settings_json, status, error_message, created_at, updated_at)
+            VALUES (@jobId, 1, 'openai/gpt-image-2', 'p', '{}', 'failed', 'Bearer ' || @legacyKey, 0, 0);
+            """, new { legacyKey, jobId }, t));
+        host.Settings["OPENAI_API_KEY"] = legacyKey;
+
+        await host.StartAsync();
+
+        await Eventually.GetAsync(() => host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT error_message FROM jobs WHERE id = @jobId", new { jobId })),
+            m => m == "OpenAI answered 401: Incorrect API key provided: [redacted]", TimeSpan.FromSeconds(10), "the stored message to be scrubbed");
+        Assert.Equal("Bearer [redacted]", await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT error_message FROM runs")));
+    }
 }
