@@ -18,24 +18,33 @@ internal static class WorkerWatch
             return;
         }
         var timeoutMs = (long)(seconds * 1000);
-        var now = Environment.TickCount64;
-        // Counted from the worker's claim when it says when that was (never from the future), else from now.
-        var lastBeat = long.TryParse(Environment.GetEnvironmentVariable(CliHeartbeat.SinceVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var since)
-            && since <= now ? since : now;
-        var reader = new StreamReader(Console.OpenStandardInput());
+        // Until the first heartbeat is read, counted from now; from then on from the renewal the newest beat reports.
+        var lastBeat = Environment.TickCount64;
+        var firstBeat = new ManualResetEventSlim(); // lives as long as the process
+        var input = Console.OpenStandardInput();
 
         new Thread(() =>
         {
+            var buffer = new byte[4096];
+            var partial = "";
             try
             {
-                while (reader.ReadLine() is { } line)
+                int read;
+                while ((read = input.Read(buffer)) > 0)
                 {
-                    var renewed = long.TryParse(line, NumberStyles.Integer, CultureInfo.InvariantCulture, out var tick) && tick <= Environment.TickCount64
-                        ? tick
-                        : Environment.TickCount64;
-                    if (renewed > Volatile.Read(ref lastBeat))
+                    // Every complete line of this read at once, so beats that queued up while the CLI started count
+                    // together: the newest is published before the watchdog may look.
+                    var lines = (partial + System.Text.Encoding.ASCII.GetString(buffer, 0, read)).Split('\n');
+                    partial = lines[^1];
+                    if (lines.Length > 1)
                     {
-                        Volatile.Write(ref lastBeat, renewed);
+                        var newest = lines[..^1].Max(ReportedTick);
+                        // The first beat replaces the start-up guess, even when it is older; later ones only move it on.
+                        if (!firstBeat.IsSet || newest > Volatile.Read(ref lastBeat))
+                        {
+                            Volatile.Write(ref lastBeat, newest);
+                        }
+                        firstBeat.Set();
                     }
                 }
             }
@@ -47,15 +56,24 @@ internal static class WorkerWatch
 
         new Thread(() =>
         {
+            // The worker writes its first beat (the claim's time) as it starts the CLI; none within the timeout also means it stalled.
+            firstBeat.Wait(TimeSpan.FromMilliseconds(timeoutMs));
             while (true)
             {
-                Thread.Sleep(100);
                 if (Environment.TickCount64 - Volatile.Read(ref lastBeat) > timeoutMs)
                 {
                     Stop(stderr, $"no heartbeat from its worker for {seconds.ToString("0.#", CultureInfo.InvariantCulture)} s (the worker froze or could not renew the job's lease)");
                 }
+                Thread.Sleep(100);
             }
         }) { IsBackground = true, Name = "heartbeat watchdog" }.Start();
+    }
+
+    /// <summary>The renewal time a line reports (never in the future); a line that is not a number is a beat now.</summary>
+    private static long ReportedTick(string line)
+    {
+        var now = Environment.TickCount64;
+        return long.TryParse(line.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var tick) ? Math.Min(tick, now) : now;
     }
 
     private static void Stop(TextWriter stderr, string why)

@@ -78,12 +78,35 @@ public sealed class DataRoot
         {
             return full; // nothing there to follow: the caller finds nothing
         }
-        return RealPath(full) is { } real && IsUnder(real, RealPath(Path) ?? Path) ? real : null;
+        // Only the part under the root varies: walk it from the root's real path, found once.
+        var realRoot = RealRoot;
+        var parts = full[Path.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        return Walk(realRoot, parts, 0) is { } real && IsUnder(real, realRoot) ? real : null;
     }
 
     /// <summary>True when <paramref name="fullPath"/>, with its links resolved, is inside the real data root (for writes into existing folders).</summary>
     public bool ContainsReal(string fullPath) =>
-        RealPath(System.IO.Path.GetFullPath(fullPath)) is { } real && IsUnder(real, RealPath(Path) ?? Path);
+        RealPath(System.IO.Path.GetFullPath(fullPath)) is { } real && IsUnder(real, RealRoot);
+
+    private string? _realRoot;
+
+    /// <summary>The root with any links in its own path resolved, kept once the folder exists.</summary>
+    private string RealRoot
+    {
+        get
+        {
+            if (_realRoot is { } known)
+            {
+                return known;
+            }
+            var real = RealPath(Path) ?? Path;
+            if (Directory.Exists(Path))
+            {
+                _realRoot = real;
+            }
+            return real;
+        }
+    }
 
     private static bool IsUnder(string full, string root)
     {
@@ -95,24 +118,29 @@ public sealed class DataRoot
     /// The path with every symbolic link along it resolved (as realpath(3) does), walking it one component at a time;
     /// components that do not exist are kept as they are. Null for a link loop.
     /// </summary>
-    public static string? RealPath(string fullPath, int depth = 0)
+    public static string? RealPath(string fullPath) => RealPath(fullPath, 0);
+
+    private static string? RealPath(string fullPath, int depth)
     {
-        if (depth > 32)
-        {
-            return null;
-        }
         var root = System.IO.Path.GetPathRoot(fullPath)!;
-        var current = root;
-        var parts = fullPath[root.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        return Walk(root, fullPath[root.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries), depth);
+    }
+
+    /// <summary>Appends <paramref name="parts"/> to <paramref name="realBase"/> (already free of links), following each link met (one readlink a component).</summary>
+    private static string? Walk(string realBase, string[] parts, int depth)
+    {
+        var current = realBase;
         for (var i = 0; i < parts.Length; i++)
         {
             var next = System.IO.Path.Combine(current, parts[i]);
-            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-            if (info.Exists && info.LinkTarget is { } target)
+            if (new FileInfo(next).LinkTarget is { } target)
             {
-                var resolved = System.IO.Path.GetFullPath(System.IO.Path.Combine(current, target));
-                var rest = string.Join(System.IO.Path.DirectorySeparatorChar, parts[(i + 1)..]);
-                return RealPath(rest.Length == 0 ? resolved : System.IO.Path.Combine(resolved, rest), depth + 1);
+                if (depth >= 32)
+                {
+                    return null;
+                }
+                var resolved = RealPath(System.IO.Path.GetFullPath(System.IO.Path.Combine(current, target)), depth + 1);
+                return resolved is null ? null : Walk(resolved, parts[(i + 1)..], depth + 1);
             }
             current = next;
         }

@@ -1,4 +1,5 @@
 using ImageGen.Core;
+using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
 using ImageGen.Worker.Cli;
 using ImageGen.Worker.Jobs;
@@ -18,6 +19,8 @@ public static class WorkerServiceExtensions
             .Validate(o => o.Concurrency is >= 1 and <= 64, "Worker:Concurrency must be 1–64.")
             .ValidateOnStart();
         services.AddSingleton<WorkerState>();
+        // Every key this worker hands the CLI: masked out of anything the CLI or a provider says, and scrubbed at start.
+        services.AddSingleton(_ => SecretRedactor.FromVariables(name => builder.Configuration[name]));
         services.AddSingleton<WakeSignal>();
         services.AddSingleton<CliLocator>();
         services.AddSingleton<CliInvoker>();

@@ -43,25 +43,21 @@ public sealed class WorkerState(TimeProvider time)
     /// <summary>What keeps this worker from claiming or recording jobs right now (a full disk, a busy database), and since when.</summary>
     public WorkerTrouble? Trouble => Volatile.Read(ref _trouble);
 
-    private (string Cause, DateTimeOffset At)? _lastStorageTrouble;
+    private sealed record StorageTroubleSeen(string Cause, DateTimeOffset At);
+
+    private StorageTroubleSeen? _lastStorageTrouble;
 
     /// <summary>The cause of the storage trouble this worker saw last, if it saw any after <paramref name="since"/>, even if it has cleared since.</summary>
     public string? StorageTroubleSince(DateTimeOffset since)
     {
-        lock (this)
-        {
-            return _lastStorageTrouble is { } last && last.At >= since ? last.Cause : null;
-        }
+        return Volatile.Read(ref _lastStorageTrouble) is { } last && last.At >= since ? last.Cause : null;
     }
 
     public void TroubleSeen(string message, string? cause = null)
     {
         if (cause is not null)
         {
-            lock (this)
-            {
-                _lastStorageTrouble = (cause, time.GetUtcNow());
-            }
+            Volatile.Write(ref _lastStorageTrouble, new StorageTroubleSeen(cause, time.GetUtcNow()));
         }
         var current = Trouble;
         Volatile.Write(ref _trouble, new WorkerTrouble(message, current is not null && current.Message == message ? current.Since : time.GetUtcNow(), cause));

@@ -65,16 +65,15 @@ public static class ExitCodes
 
 /// <summary>
 /// How a CLI started by the worker keeps from outliving it or its lease: the worker sets <see cref="TimeoutVariable"/>
-/// (seconds) and <see cref="SinceVariable"/> (when it claimed the job), and after every lease renewal writes a line to
-/// the CLI's standard input with the moment that renewal started; both are <see cref="Environment.TickCount64"/>, the
-/// monotonic clock the whole machine shares, so a CLI that started or read late still counts from the renewal, not
-/// from when it noticed. The CLI exits with <see cref="ExitCodes.WorkerGone"/> at end of input (the worker died) or
-/// when the last renewal is older than the timeout (the worker froze or could not renew). The worker keeps the timeout
-/// at half the lease: by the time another worker can claim the job again, this CLI has ended, so a job never has two
-/// CLIs at once. A line that is not a number counts as a beat at the moment it is read.
+/// (seconds) and writes a line to the CLI's standard input as it starts it (the claim's time) and after every lease
+/// renewal (that renewal's time). Times are <see cref="Environment.TickCount64"/>, the monotonic clock the whole machine
+/// shares, so a CLI that started or read late still counts from the renewal, not from when it noticed. The CLI exits
+/// with <see cref="ExitCodes.WorkerGone"/> at end of input (the worker died), when the newest renewal it has read is
+/// older than the timeout (the worker froze or could not renew), or when no line came within the timeout of its start.
+/// The worker keeps the timeout at half the lease: by the time another worker can claim the job again, this CLI has
+/// ended, so a job never has two CLIs at once. A line that is not a number counts as a beat at the moment it is read.
 /// </summary>
 public static class CliHeartbeat
 {
     public const string TimeoutVariable = "IMAGEGEN_HEARTBEAT_TIMEOUT";
-    public const string SinceVariable = "IMAGEGEN_HEARTBEAT_SINCE";
 }

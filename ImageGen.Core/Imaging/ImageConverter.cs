@@ -27,12 +27,13 @@ public static class ImageConverter
         try
         {
             // Size and declared dimensions first, from the header: a decompression bomb fails here, at once.
-            using (ImageLimits.OpenFile(input, $"'{input}'"))
+            image = ImageLimits.OpenFile(input, $"'{input}'");
+            if (maxSize is { } box)
             {
+                // Shrink-on-load needs libvips' thumbnail from the file itself; the header check above still stands.
+                image.Dispose();
+                image = Image.Thumbnail(input, box, height: box, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
             }
-            image = maxSize is { } box
-                ? Image.Thumbnail(input, box, height: box, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated)
-                : Image.NewFromFile(input, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated);
         }
         catch (ImageRejectedException e)
         {

@@ -26,30 +26,23 @@ public static class ImageLimits
     /// <summary>Opens encoded bytes for decoding after checking their size and the header's dimensions.</summary>
     public static Image Open(byte[] data, string what)
     {
-        if (data.LongLength > MaxBytes)
-        {
-            throw new ImageRejectedException($"{what} is {data.LongLength / (1024.0 * 1024):0.#} MiB; the limit is {MaxBytes / (1024 * 1024)} MiB.");
-        }
-        Image image;
-        try
-        {
-            image = Image.NewFromBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated);
-        }
-        catch (VipsException e)
-        {
-            throw new ImageRejectedException($"{what} is not a readable image ({Reason(e)}).", e);
-        }
-        return Checked(image, what);
+        CheckBytes(data.LongLength, what);
+        return Load(() => Image.NewFromBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated), what);
     }
 
     /// <summary>Opens a file for decoding after checking its size and the header's dimensions.</summary>
     public static Image OpenFile(string path, string what)
     {
         CheckFileSize(path, what);
+        return Load(() => Image.NewFromFile(path, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated), what);
+    }
+
+    private static Image Load(Func<Image> open, string what)
+    {
         Image image;
         try
         {
-            image = Image.NewFromFile(path, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated);
+            image = open();
         }
         catch (VipsException e)
         {
@@ -58,14 +51,15 @@ public static class ImageLimits
         return Checked(image, what);
     }
 
-    public static void CheckFileSize(string path, string what)
+    private static void CheckBytes(long length, string what)
     {
-        var length = new FileInfo(path).Length;
         if (length > MaxBytes)
         {
             throw new ImageRejectedException($"{what} is {length / (1024.0 * 1024):0.#} MiB; the limit is {MaxBytes / (1024 * 1024)} MiB.");
         }
     }
+
+    public static void CheckFileSize(string path, string what) => CheckBytes(new FileInfo(path).Length, what);
 
     /// <summary>Checks declared dimensions against the limits (call before any pixel work).</summary>
     public static void CheckDimensions(int width, int height, string what)

@@ -48,17 +48,24 @@ public sealed class CompatImageModel(string model, ProviderSettings settings, Ht
         }
         var images = new List<ModelImage>();
         var index = 0;
-        using var fetcher = new ImageUrlFetcher(baseUri, http.Timeout);
-        foreach (var item in data.EnumerateArray())
+        ImageUrlFetcher? fetcher = null; // made only for a server that answers URLs
+        try
         {
-            var bytes = item.String("b64_json") is { } b64
-                ? ProviderHttp.DecodeBase64(Provider, b64)
-                : item.String("url") is { } url
-                    ? await fetcher.FetchAsync(Provider, ImageUrl(baseUri, url), cancellationToken)
-                    : throw new ImageGenException(ErrorKind.Permanent, $"{Provider} answered an image with neither b64_json nor url.");
-            images.Add(ModelImage.Unfinished(bytes, request.Seed + index++));
+            foreach (var item in data.EnumerateArray())
+            {
+                var bytes = item.String("b64_json") is { } b64
+                    ? ProviderHttp.DecodeBase64(Provider, b64)
+                    : item.String("url") is { } url
+                        ? await (fetcher ??= new ImageUrlFetcher(baseUri, http.Timeout)).FetchAsync(Provider, ImageUrl(baseUri, url), cancellationToken)
+                        : throw new ImageGenException(ErrorKind.Permanent, $"{Provider} answered an image with neither b64_json nor url.");
+                images.Add(ModelImage.Unfinished(bytes, request.Seed + index++));
+            }
+            return images;
         }
-        return images;
+        finally
+        {
+            fetcher?.Dispose();
+        }
     }
 
     private static Uri ImageUrl(Uri baseUri, string url) =>

@@ -13,7 +13,7 @@ public sealed record CliOutcome(int ExitCode, string StandardOutput, string Stan
 /// line on the CLI's standard input, so a beat the CLI reads late still counts from when the lease was renewed. The
 /// pipe's write end lives only in this process, so when the worker dies the CLI reads end of input and stops at once.
 /// </summary>
-public sealed class CliHeartbeat
+public sealed class HeartbeatPipe
 {
     private readonly Channel<long> _beats = Channel.CreateBounded<long>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest });
 
@@ -39,7 +39,7 @@ public sealed class CliHeartbeat
 
 /// <summary>
 /// Runs the CLI as a child process through CliWrap. Cancelling the token kills the process and its children,
-/// so a cancel, a timeout or a lost lease never leaves a CLI running; <see cref="CliHeartbeat"/> covers the worker
+/// so a cancel, a timeout or a lost lease never leaves a CLI running; <see cref="HeartbeatPipe"/> covers the worker
 /// itself dying or freezing.
 /// </summary>
 public sealed class CliInvoker(CliLocator locator)
@@ -47,7 +47,7 @@ public sealed class CliInvoker(CliLocator locator)
     /// <param name="environment">Variables set for the child on top of the worker's own (null removes one).</param>
     /// <param name="heartbeat">Heartbeats for the child's standard input; without one its input is empty.</param>
     public async Task<CliOutcome> RunAsync(
-        IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, CliHeartbeat? heartbeat, CancellationToken cancellationToken)
+        IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, HeartbeatPipe? heartbeat, CancellationToken cancellationToken)
     {
         var command = locator.Command;
         var result = await CliWrap.Cli.Wrap(command.FileName)

@@ -11,7 +11,6 @@ using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Telemetry;
 using ImageGen.Worker.Cli;
-using CliHeartbeat = ImageGen.Worker.Cli.CliHeartbeat;
 using Microsoft.Extensions.Options;
 
 namespace ImageGen.Worker.Jobs;
@@ -33,6 +32,7 @@ public sealed partial class GenerateJobHandler(
     TimeProvider time,
     IOptions<WorkerOptions> options,
     IOptions<QueueOptions> queueOptions,
+    SecretRedactor redactor,
     ILogger<GenerateJobHandler> logger)
 {
     /// <summary>What one attempt has done so far, for whichever path ends it.</summary>
@@ -74,8 +74,6 @@ public sealed partial class GenerateJobHandler(
 
     private DataRoot Root => database.Root;
 
-    /// <summary>Every key this worker hands the CLI, masked out of anything the CLI or a provider says.</summary>
-    private readonly SecretRedactor _redactor = SecretRedactor.FromVariables(name => configuration[name]);
 
     /// <param name="claim">When the claim statement ran, for the trace's claim span.</param>
     /// <param name="releaseToken">Fires when the worker is shutting down and the job must be given back.</param>
@@ -105,7 +103,7 @@ public sealed partial class GenerateJobHandler(
             var message = StorageTrouble.From(e) is { } trouble
                 ? $"The worker could not record the job's outcome: {trouble.Message}"
                 : $"The worker failed while running the job: {e.Message}";
-            activity?.SetStatus(ActivityStatusCode.Error, _redactor.Redact(message));
+            activity?.SetStatus(ActivityStatusCode.Error, redactor.Redact(message));
             try
             {
                 await TryRecordFailureAsync(job, attempt.RunId, GeneratePayload.ModelOf(job.PayloadJson), message, transient: true);
@@ -186,7 +184,8 @@ public sealed partial class GenerateJobHandler(
         stop.CancelAfter(options.Value.JobTimeout);
         using var releaseRegistration = releaseToken.Register(() => stopReason = StopReason.Shutdown);
         using var renewalDone = new CancellationTokenSource();
-        var heartbeat = new CliHeartbeat(); // the CLI counts from the claim (IMAGEGEN_HEARTBEAT_SINCE) until the first beat
+        var heartbeat = new HeartbeatPipe();
+        heartbeat.Beat(attempt.ClaimTick); // the first line the CLI reads: the claim was the last renewal so far
         var renewal = RenewUntilDoneAsync(job, attempt, heartbeat, reason => { stopReason = reason; stop.Cancel(); }, renewalDone.Token);
 
         var started = time.GetUtcNow();
@@ -194,9 +193,7 @@ public sealed partial class GenerateJobHandler(
         var runSpan = ImageGenTelemetry.Source.StartActivity("job.run"); // ended in the finally below
         try
         {
-            var environment = CliEnvironment(runSpan);
-            environment[Core.Generation.CliHeartbeat.SinceVariable] = attempt.ClaimTick.ToString(CultureInfo.InvariantCulture);
-            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), environment, heartbeat, stop.Token);
+            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputDirectory), CliEnvironment(runSpan), heartbeat, stop.Token);
             runSpan?.SetTag("process.exit.code", outcome.ExitCode);
         }
         catch (OperationCanceledException)
@@ -236,7 +233,7 @@ public sealed partial class GenerateJobHandler(
         if (outcome!.ExitCode != ExitCodes.Success)
         {
             var error = CliError.TryParse(outcome.StandardOutput);
-            var message = _redactor.Redact(ExplainExit(outcome, error, attempt));
+            var message = redactor.Redact(ExplainExit(outcome, error, attempt));
             // Usage and permanent errors will fail again; anything else (transient, a crash) is worth another try.
             var transient = outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent);
             Activity.Current?.SetStatus(ActivityStatusCode.Error, message);
@@ -353,7 +350,7 @@ public sealed partial class GenerateJobHandler(
             .ToList();
     }
 
-    private async Task RenewUntilDoneAsync(ClaimedJob job, Attempt attempt, CliHeartbeat heartbeat, Action<StopReason> stop, CancellationToken done)
+    private async Task RenewUntilDoneAsync(ClaimedJob job, Attempt attempt, HeartbeatPipe heartbeat, Action<StopReason> stop, CancellationToken done)
     {
         using var timer = new PeriodicTimer(options.Value.RenewInterval);
         try
@@ -449,7 +446,7 @@ public sealed partial class GenerateJobHandler(
             [ImageGenTelemetry.TraceParentVariable] = runSpan?.Id,
             ["OTEL_SERVICE_NAME"] = "imagegen-cli",
             ["OTEL_RESOURCE_ATTRIBUTES"] = null,
-            [Core.Generation.CliHeartbeat.TimeoutVariable] = HeartbeatTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
+            [CliHeartbeat.TimeoutVariable] = HeartbeatTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
         };
         foreach (var key in ForwardedOtlpSettings.Concat(ProviderSettings.Variables))
         {
@@ -463,7 +460,7 @@ public sealed partial class GenerateJobHandler(
 
     private async Task TryRecordFailureAsync(ClaimedJob job, long? runId, string model, string message, bool transient, TimeSpan? retryAfter = null, int? exitCode = null)
     {
-        message = _redactor.Redact(message);
+        message = redactor.Redact(message);
         var outcome = await WriteOutcomeAsync(job, async (c, t) =>
         {
             var result = await queue.FailAsync(c, t, job, message, transient, retryAfter);

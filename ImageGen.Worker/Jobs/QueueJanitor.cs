@@ -19,7 +19,7 @@ public sealed partial class QueueJanitor(
     DataRoot root,
     WorkerState state,
     QueueMetrics metrics,
-    IConfiguration configuration,
+    SecretRedactor redactor,
     TimeProvider time,
     IOptions<WorkerOptions> options,
     ILogger<QueueJanitor> logger) : BackgroundService
@@ -48,7 +48,6 @@ public sealed partial class QueueJanitor(
     /// </summary>
     private async Task ScrubStoredSecretsAsync(CancellationToken cancellationToken)
     {
-        var redactor = SecretRedactor.FromVariables(name => configuration[name]);
         if (redactor.Secrets.Count == 0)
         {
             return;

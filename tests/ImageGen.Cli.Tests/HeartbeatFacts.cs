@@ -66,15 +66,21 @@ public sealed class HeartbeatFacts
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         // The worker claimed 10 s ago and has not renewed since: the 5 s deadline has passed before the CLI even ran.
+        var claimed = (Environment.TickCount64 - 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var oldClaimThenSilence = PipeSource.Create(async (stdin, cancellationToken) =>
+        {
+            await stdin.WriteAsync(System.Text.Encoding.ASCII.GetBytes(claimed + "\n"), cancellationToken);
+            await stdin.FlushAsync(cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        });
         var result = await CliWrap.Cli.Wrap(RepoPaths.DotnetHost)
             .WithArguments([RepoPaths.CliDll, "generate", "--prompt", "a cup", "--model", "compat/default", "--out", dir.Path, "--json"])
             .WithEnvironmentVariables(new Dictionary<string, string?>
             {
                 ["IMAGEGEN_COMPAT_BASE_URL"] = provider.Url,
                 [CliHeartbeat.TimeoutVariable] = "5",
-                [CliHeartbeat.SinceVariable] = (Environment.TickCount64 - 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
             })
-            .WithStandardInputPipe(Silent)
+            .WithStandardInputPipe(oldClaimThenSilence)
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(guard.Token);
 

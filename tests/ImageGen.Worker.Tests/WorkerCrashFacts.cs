@@ -10,8 +10,10 @@ public sealed class WorkerCrashFacts
 {
     private static readonly Dictionary<string, string> FastLeases = new()
     {
+        // The CLI's heartbeat timeout is half the lease (1.5 s): renewals every 0.25 s leave it six beats of room
+        // when the whole suite loads both cores (one full run failed here with renewals every 0.5 s).
         ["Queue:LeaseDuration"] = "00:00:03",
-        ["Worker:RenewInterval"] = "00:00:00.5",
+        ["Worker:RenewInterval"] = "00:00:00.25",
         ["Worker:MaxPollInterval"] = "00:00:00.2",
         ["Worker:LostJobSweepInterval"] = "00:00:00.5",
     };
