@@ -21,6 +21,7 @@ public static class CliApp
             GenerateCommand.Create(registry, redactor, stdout, stderr),
             ConvertCommand.Create(stdout, stderr),
             ModelsCommand.Create(registry, stdout),
+            DbCommand.Create(stdout, stderr),
         };
 
         var parseResult = root.Parse(args);

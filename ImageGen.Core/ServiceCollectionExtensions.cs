@@ -13,16 +13,13 @@ namespace ImageGen.Core;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>The data root, SQLite database, job queue and run store, shared by the web app and the worker.</summary>
+    /// <summary>The data root, the database (SQLite or PostgreSQL), the job queue and run recorder, shared by the web app and the worker.</summary>
     public static IServiceCollection AddImageGenCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DataRoot.FromConfiguration(configuration));
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName);
-        services.AddSingleton(sp => new Database(sp.GetRequiredService<DataRoot>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value));
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName);
-        services.AddSingleton<JobQueue>();
-        services.AddSingleton<RunStore>();
+        services.AddImageGenStorage();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<JobQueries>();
         services.AddSingleton<RunQueries>();

@@ -1,4 +1,5 @@
 using ImageGen.Core;
+using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
 using ImageGen.Worker.Cli;
@@ -24,8 +25,12 @@ public static class WorkerServiceExtensions
         services.AddSingleton<WakeSignal>();
         services.AddSingleton<CliLocator>();
         services.AddSingleton<CliInvoker>();
-        services.AddSingleton<GenerateJobHandler>();
+        services.AddSingleton<CliSupervisor>();
+        services.AddSingleton<RunIngest>();
+        services.AddSingleton<AttemptRecorder>();
+        services.AddSingleton<GenerateJobRunner>();
         services.AddHostedService<JobPoller>();
+        services.AddHostedService<QueueListener>();
         services.AddHostedService<QueueJanitor>();
         // Running jobs get their grace period, plus time to record their release.
         services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
@@ -36,7 +41,7 @@ public static class WorkerServiceExtensions
 
     public static WebApplication MapWorkerEndpoints(this WebApplication app)
     {
-        app.MapGet("/status", async (WorkerState state, JobQueue queue, IOptions<WorkerOptions> options, CancellationToken cancellationToken) => new WorkerStatus(
+        app.MapGet("/status", async (WorkerState state, IJobQueue queue, IOptions<WorkerOptions> options, CancellationToken cancellationToken) => new WorkerStatus(
             options.Value.WorkerId,
             typeof(WorkerStatus).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
             options.Value.Concurrency,
@@ -66,18 +71,18 @@ public static class WorkerServiceExtensions
             return Results.Accepted();
         });
         // The Aspire dashboard's commands on the worker resource call these (see the AppHost).
-        commands.MapPost("/pause", async (JobQueue queue, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
+        commands.MapPost("/pause", async (IJobQueue queue, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
         {
             await queue.SetPausedAsync(true, $"worker {options.Value.WorkerId}", cancellationToken);
             return Results.Ok(new { paused = true });
         });
-        commands.MapPost("/resume", async (JobQueue queue, WakeSignal wake, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
+        commands.MapPost("/resume", async (IJobQueue queue, WakeSignal wake, IOptions<WorkerOptions> options, CancellationToken cancellationToken) =>
         {
             await queue.SetPausedAsync(false, $"worker {options.Value.WorkerId}", cancellationToken);
             wake.Wake();
             return Results.Ok(new { paused = false });
         });
-        commands.MapPost("/requeue-expired", async (JobQueue queue, WakeSignal wake, CancellationToken cancellationToken) =>
+        commands.MapPost("/requeue-expired", async (IJobQueue queue, WakeSignal wake, CancellationToken cancellationToken) =>
         {
             var requeued = await queue.RequeueExpiredAsync(cancellationToken);
             wake.Wake();

@@ -73,7 +73,7 @@ public sealed class CatalogStore(Database database, TimeProvider time)
     /// <summary>Every brand's id and name, for the brand pickers (brands are few: a style guide each).</summary>
     public Task<IReadOnlyList<(long Id, string Name)>> BrandChoicesAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync<IReadOnlyList<(long, string)>>(async c =>
-            (await c.QueryAsync<(long, string)>("SELECT id, name FROM brands ORDER BY name COLLATE NOCASE LIMIT 1000")).ToList(), cancellationToken);
+            (await c.QueryAsync<(long, string)>($"SELECT id, name FROM brands ORDER BY {database.Dialect.OrderIgnoringCase("name")}, id LIMIT 1000")).ToList(), cancellationToken);
 
     // Projects
 

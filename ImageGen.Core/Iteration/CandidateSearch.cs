@@ -46,7 +46,9 @@ public sealed class CandidateSearch(Database database)
     /// <summary>Below this many matching runs a text search collects them and sorts their images.</summary>
     internal const int DenseRuns = 1000;
 
-    private const string TextMatches = @"(r.prompt LIKE @like ESCAPE '\' OR w.prompt LIKE @like ESCAPE '\' OR w.name LIKE @like ESCAPE '\')";
+    private SqlDialect Dialect => database.Dialect;
+
+    private string TextMatches => $@"(r.prompt {Dialect.LikeIgnoringCase} @like ESCAPE '\' OR w.prompt {Dialect.LikeIgnoringCase} @like ESCAPE '\' OR w.name {Dialect.LikeIgnoringCase} @like ESCAPE '\')";
 
     public Task<(IReadOnlyList<FoundWorkItem> WorkItems, IReadOnlyList<FoundCandidate> Candidates, bool HasMore)> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
@@ -56,7 +58,7 @@ public sealed class CandidateSearch(Database database)
         var order = query.Sort switch
         {
             "oldest" => "i.id ASC",
-            "score" => "i.score DESC, i.id DESC",
+            "score" => $"{database.Dialect.DescendingNullsLast("i.score")}, i.id DESC",
             "starred" => "i.starred DESC, i.id DESC",
             _ => "i.id DESC",
         };
@@ -71,9 +73,11 @@ public sealed class CandidateSearch(Database database)
             // run_images in the order's index and stop after a page, instead of sorting every image. Images exist
             // only for succeeded runs (RunStore writes them in the success transaction): no status filter.
             var fromRuns = query.WorkItemId is not null || query.RunId is not null || runIds is not null;
-            var from = fromRuns ? "runs r CROSS JOIN run_images i ON i.run_id = r.id" : "run_images i CROSS JOIN runs r ON r.id = i.run_id";
+            var join = Dialect.FixedOrderJoin;
+            var from = fromRuns ? $"runs r {join} run_images i ON i.run_id = r.id" : $"run_images i {join} runs r ON r.id = i.run_id";
             var where = SqlWhere.Of(
-                (runIds is not null, "r.id IN @runIds"),
+                (runIds is { Count: > 0 }, Dialect.IsAnyOf("r.id", "@runIds")),
+                (runIds is { Count: 0 }, "1 = 0"),
                 (like is not null && runIds is null, TextMatches),
                 (query.WorkItemId is not null, "r.work_item_id = @WorkItemId"),
                 (model is not null && runIds is null, "r.model = @model"),
@@ -82,7 +86,7 @@ public sealed class CandidateSearch(Database database)
             using var results = await c.QueryMultipleAsync($"""
                 SELECT w.name, w.slug, p.slug AS project_slug, p.name AS project_name, w.status
                 FROM work_items w JOIN projects p ON p.id = w.project_id
-                WHERE @like IS NOT NULL AND (w.name LIKE @like ESCAPE '\' OR w.prompt LIKE @like ESCAPE '\')
+                WHERE @like IS NOT NULL AND (w.name {Dialect.LikeIgnoringCase} @like ESCAPE '\' OR w.prompt {Dialect.LikeIgnoringCase} @like ESCAPE '\')
                 ORDER BY w.id DESC LIMIT 20;
 
                 SELECT i.id, i.run_id, i.width, i.height, i.seed, i.score, i.starred, r.model, i.created_at,
@@ -93,7 +97,7 @@ public sealed class CandidateSearch(Database database)
                 {where}
                 ORDER BY {order}
                 LIMIT @limit OFFSET @offset;
-                """, new { like, runIds, query.WorkItemId, model, query.RunId, limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
+                """, new { like, runIds = runIds?.ToArray(), query.WorkItemId, model, query.RunId, limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
             var items = (await results.ReadAsync<FoundWorkItem>()).ToList();
             var candidates = (await results.ReadAsync<FoundCandidate>()).ToList();
             var hasMore = candidates.Count > SearchQuery.PageSize;
@@ -108,11 +112,11 @@ public sealed class CandidateSearch(Database database)
     /// first, took twice as long), stopping early when the filter is common. Measured at 100,000 images in
     /// BENCHMARKS.md.
     /// </summary>
-    private static async Task<List<long>?> SparseMatchesAsync(System.Data.IDbConnection c, string? like, string? model)
+    private async Task<List<long>?> SparseMatchesAsync(System.Data.IDbConnection c, string? like, string? model)
     {
         var where = SqlWhere.Of((like is not null, TextMatches), (model is not null, "r.model = @model"));
         var ids = (await c.QueryAsync<long>($"""
-            SELECT r.id FROM runs r CROSS JOIN work_items w ON w.id = r.work_item_id
+            SELECT r.id FROM runs r {Dialect.FixedOrderJoin} work_items w ON w.id = r.work_item_id
             {where}
             LIMIT @DenseRuns
             """, new { like, model, DenseRuns })).ToList();

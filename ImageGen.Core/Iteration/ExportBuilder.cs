@@ -53,7 +53,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                 finals = finalHistory.Select(f => new { imageId = f.RunImageId, chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(f.CreatedAt), replacedAt = f.ReplacedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : (DateTimeOffset?)null }),
                 runs = history.Select(r => new
                 {
-                    id = r.Id, jobId = r.JobId, r.Model, composedPrompt = r.Prompt, settings = JsonDocument.Parse(r.SettingsJson).RootElement,
+                    id = r.Id, jobId = r.JobId, r.Model, composedPrompt = r.Prompt, settings = RunSettings.TryParse(r.SettingsJson),
                     r.Status, r.ErrorMessage, parentRunId = r.ParentRunId, r.Adjustment, createdAt = DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
                     candidates = r.Images.Select(i => new
                     {

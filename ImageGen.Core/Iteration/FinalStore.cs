@@ -75,5 +75,5 @@ public sealed class FinalStore(Database database, TimeProvider time)
         database.WriteAsync(async (c, t) => await c.ExecuteAsync("""
             UPDATE run_images SET starred = @starred
             WHERE id = @imageId AND run_id IN (SELECT id FROM runs WHERE work_item_id = @workItemId)
-            """, new { workItemId, imageId, starred }, t) == 1, cancellationToken);
+            """, new { workItemId, imageId, starred = starred ? 1 : 0 }, t) == 1, cancellationToken);
 }

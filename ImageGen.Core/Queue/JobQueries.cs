@@ -26,10 +26,10 @@ public sealed class JobListItem
 /// <summary>Reads for the jobs pages. Each method is one statement, whatever the number of rows.</summary>
 public sealed class JobQueries(Database database)
 {
-    private const string ListSelect = """
+    private string ListSelect => $"""
         SELECT j.id, j.kind, j.status, j.attempt, j.max_attempts, j.error_message, j.created_at, j.started_at,
                j.finished_at, j.cancel_requested, w.name AS work_item_name, w.slug AS work_item_slug,
-               p.slug AS project_slug, json_extract(j.payload_json, '$.model') AS model
+               p.slug AS project_slug, {database.Dialect.JsonText("j.payload_json", "model")} AS model
         FROM jobs j
         LEFT JOIN work_items w ON w.id = j.work_item_id
         LEFT JOIN projects p ON p.id = w.project_id

@@ -1,92 +1,59 @@
 using System.Data;
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Core.Storage;
 
 /// <summary>
-/// Opens SQLite connections with the pragmas every connection needs, and funnels this process's
-/// write transactions through one gate so they queue in-process instead of contending for the file lock.
+/// One relational database behind ImageGen: how to open a connection, how to run a read and a write transaction, what
+/// its errors mean, how to bring its schema up to date, and the few places its SQL differs (<see cref="Dialect"/>).
+/// Implemented once per backend, in <c>Storage/Sqlite/</c> and <c>Storage/Postgres/</c>; everything above it in Core talks to
+/// this class, and the web app and the worker only see the ports built on it (<see cref="Queue.IJobQueue"/>,
+/// <see cref="Generation.IRunRecorder"/>) and the read models.
 /// </summary>
-public sealed class Database : IDisposable
+public abstract class Database : IDisposable
 {
-    // busy_timeout comes first so that switching to WAL waits for other processes instead of failing.
-    private const string ConnectionPragmas = """
-        PRAGMA journal_mode = WAL;
-        PRAGMA foreign_keys = ON;
-        PRAGMA synchronous = NORMAL;
-        PRAGMA journal_size_limit = 67108864;
-        """;
-
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly string _connectionString;
-    private readonly string _pragmas;
-
     static Database()
     {
         // Columns are snake_case (work_item_id), properties PascalCase (WorkItemId).
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    public Database(DataRoot root, StorageOptions? options = null)
+    protected Database(DataRoot root, StorageOptions? options)
     {
         Root = root;
         Options = options ?? new StorageOptions();
-        var busyMs = (long)Options.BusyTimeout.TotalMilliseconds;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = root.DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Microsoft.Data.Sqlite retries a busy statement for this long on top of busy_timeout: keep the two equal,
-            // so "busy" means one known wait (it was 30 s on top of 10 s before).
-            DefaultTimeout = (int)Math.Max(1, Math.Ceiling(Options.BusyTimeout.TotalSeconds)),
-        }.ToString();
-        _pragmas = $"PRAGMA busy_timeout = {busyMs};\n{ConnectionPragmas}"
-            + (Options.MaxSizeMegabytes is { } megabytes ? $"\nPRAGMA max_page_count = {megabytes * 1024L * 1024L / 4096L};" : "");
     }
 
     public StorageOptions Options { get; }
 
     public DataRoot Root { get; }
 
-    /// <summary>When set, every connection opened from now on reports its statements to it (tests, measurements).</summary>
-    public StatementCounter? StatementCounter { get; set; }
+    /// <summary>Which backend this is: <c>sqlite</c> or <c>postgres</c> (what <c>Storage:Provider</c> says).</summary>
+    public abstract string Provider { get; }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            StatementCounter?.Attach(connection);
-            await connection.ExecuteAsync(_pragmas);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    /// <summary>Where the data lives, for logs and errors: a file path, or a host and database (never a password).</summary>
+    public abstract string Describe { get; }
 
-    /// <summary>Runs <paramref name="work"/> in a <c>BEGIN IMMEDIATE</c> transaction, committed when it returns.</summary>
+    public abstract SqlDialect Dialect { get; }
+
+    /// <summary>Opens a connection with whatever every connection of this backend needs.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, committed when it returns. A busy or full database surfaces as
+    /// <see cref="StorageException"/>, whatever the backend.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<IDbConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            // deferred: false is BEGIN IMMEDIATE: the write lock is taken up front, so a read-then-write
-            // transaction can never fail with SQLITE_BUSY halfway through.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            return await WriteCoreAsync(work, cancellationToken);
         }
-        finally
+        catch (Exception e) when (e is not StorageException && Classify(e) is { } trouble)
         {
-            _writeGate.Release();
+            throw new StorageException(trouble, e);
         }
     }
 
@@ -96,11 +63,31 @@ public sealed class Database : IDisposable
     /// <summary>Runs a read on a short-lived connection, so no reader stays open across slow work.</summary>
     public async Task<T> ReadAsync<T>(Func<IDbConnection, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await work(connection);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await work(connection);
+        }
+        catch (Exception e) when (e is not StorageException && Classify(e) is { } trouble)
+        {
+            throw new StorageException(trouble, e);
+        }
     }
 
-    public void Dispose() => _writeGate.Dispose();
+    /// <summary>The transaction itself: how this backend begins it (and, for SQLite, queues writers in-process).</summary>
+    protected abstract Task<T> WriteCoreAsync<T>(Func<IDbConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>What a backend error means to a person, when it is storage trouble (full, busy); null for anything else.</summary>
+    public abstract StorageTrouble? Classify(Exception exception);
+
+    /// <summary>Brings the schema up to date, safely when several processes start at once.</summary>
+    /// <returns>How many migrations this call applied (0 when the schema was already current).</returns>
+    public abstract Task<int> MigrateAsync(ILogger? logger = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The schema version this build brings a database to.</summary>
+    public abstract int LatestSchemaVersion { get; }
+
+    public virtual void Dispose() => GC.SuppressFinalize(this);
 }
 
 /// <summary>Bound from the <c>Storage</c> configuration section.</summary>
@@ -108,12 +95,27 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
+    /// <summary><c>sqlite</c> (the default: one file in the data folder) or <c>postgres</c> (needs <see cref="ConnectionString"/>).</summary>
+    public string Provider { get; set; } = StorageProviders.Sqlite;
+
+    /// <summary>
+    /// The PostgreSQL connection string (Npgsql's form: <c>Host=…;Port=…;Username=…;Database=…</c>). Also read from
+    /// <c>ConnectionStrings:imagegen</c>, which is where the AppHost puts it.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
     /// <summary>How long a statement waits for another connection's lock before it fails as busy.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// A cap on the database file (SQLite's <c>max_page_count</c> at 4 KiB pages); past it writes fail exactly as on a
-    /// full disk. None by default. Useful on a shared drive, and how the tests make a full disk.
+    /// A cap on the SQLite database file (SQLite's <c>max_page_count</c> at 4 KiB pages); past it writes fail exactly as on a
+    /// full disk. None by default. Useful on a shared drive, and how the tests make a full disk. SQLite only.
     /// </summary>
     public long? MaxSizeMegabytes { get; set; }
+}
+
+public static class StorageProviders
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
 }

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace ImageGen.Core.Storage;
 
 public enum StorageTroubleKind
@@ -9,6 +7,9 @@ public enum StorageTroubleKind
 
     /// <summary>Another connection held the database longer than the busy timeout.</summary>
     Busy,
+
+    /// <summary>The database server could not be reached (PostgreSQL down, or the network to it).</summary>
+    Unavailable,
 }
 
 /// <summary>
@@ -18,13 +19,15 @@ public enum StorageTroubleKind
 /// </summary>
 public sealed record StorageTrouble(StorageTroubleKind Kind, string Message, string Cause)
 {
-    private const int SqliteBusy = 5, SqliteLocked = 6, SqliteFull = 13;
     private const int Enospc = 28, ErrorDiskFull = 112, ErrorHandleDiskFull = 39;
 
+    /// <summary>
+    /// The trouble <paramref name="exception"/> (or one it wraps) stands for: a <see cref="StorageException"/> from a backend,
+    /// or a file write that ran out of disk. Null for anything else.
+    /// </summary>
     public static StorageTrouble? From(Exception exception) => exception switch
     {
-        SqliteException { SqliteErrorCode: SqliteFull } => Full,
-        SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked } => Busy,
+        StorageException storage => storage.Trouble,
         IOException io when (io.HResult & 0xFFFF) is Enospc or ErrorDiskFull or ErrorHandleDiskFull => Full,
         _ when exception.InnerException is { } inner => From(inner),
         _ => null,
@@ -37,4 +40,8 @@ public sealed record StorageTrouble(StorageTroubleKind Kind, string Message, str
     public static StorageTrouble Busy { get; } = new(StorageTroubleKind.Busy,
         "The database is busy (another program held it too long): nothing was saved. Try again in a moment.",
         "the database was busy: another program held it too long");
+
+    public static StorageTrouble Unavailable { get; } = new(StorageTroubleKind.Unavailable,
+        "The database server cannot be reached: nothing was saved. Check that it is running, then try again.",
+        "the database server could not be reached");
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages;
 
-public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, JobQueue queue, WorkerClient worker, DataRoot dataRoot) : PageModel
+public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, IJobQueue queue, WorkerClient worker, DataRoot dataRoot) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }

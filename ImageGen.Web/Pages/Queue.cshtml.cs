@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace ImageGen.Web.Pages;
 
 /// <summary>Pause and resume the queue for every worker; the dashboard and the jobs page post here.</summary>
-public sealed class QueueModel(JobQueue queue, WorkerClient worker) : PageModel
+public sealed class QueueModel(IJobQueue queue, WorkerClient worker) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }

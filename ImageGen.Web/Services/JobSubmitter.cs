@@ -13,7 +13,7 @@ public sealed record GenerateSettings(string Model, string Format, string? Size,
 /// Queues a generate job for a work item: composes the prompt from the effective brand, snapshots everything
 /// into the payload, enqueues under the form's idempotency key, then nudges the worker. Nothing slow runs here.
 /// </summary>
-public sealed class JobSubmitter(JobQueue queue, WorkerClient worker, QueueMetrics metrics)
+public sealed class JobSubmitter(IJobQueue queue, WorkerClient worker, QueueMetrics metrics)
 {
     public async Task<EnqueueResult> SubmitAsync(WorkItemDetail item, GenerateSettings settings, string idempotencyKey, CancellationToken cancellationToken)
     {

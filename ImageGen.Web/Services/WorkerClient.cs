@@ -1,9 +1,10 @@
 using ImageGen.Core;
+using ImageGen.Core.Queue;
 
 namespace ImageGen.Web.Services;
 
 /// <summary>Talks to the worker's small HTTP surface. Failures are logged and reported as "unreachable", never thrown at a page.</summary>
-public sealed partial class WorkerClient(HttpClient http, ILogger<WorkerClient> logger)
+public sealed partial class WorkerClient(HttpClient http, IJobQueue queue, ILogger<WorkerClient> logger)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
@@ -20,9 +21,16 @@ public sealed partial class WorkerClient(HttpClient http, ILogger<WorkerClient> 
         }
     }
 
-    /// <summary>Asks the worker to poll now. Best effort: polling picks the job up anyway, so failures are only logged.</summary>
+    /// <summary>
+    /// Asks the worker to poll now. Best effort: polling picks the job up anyway, so failures are only logged. Skipped when
+    /// the store wakes every worker itself (PostgreSQL's NOTIFY, sent as the job was queued).
+    /// </summary>
     public async Task WakeAsync(CancellationToken cancellationToken = default)
     {
+        if (queue.WakesWorkers)
+        {
+            return;
+        }
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

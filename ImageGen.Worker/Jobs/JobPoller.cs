@@ -6,14 +6,14 @@ using Microsoft.Extensions.Options;
 namespace ImageGen.Worker.Jobs;
 
 /// <summary>
-/// Claims due jobs while a slot is free and hands each to <see cref="GenerateJobHandler"/> (the sweeps run on their
+/// Claims due jobs while a slot is free and hands each to <see cref="GenerateJobRunner"/> (the sweeps run on their
 /// own timer in <see cref="QueueJanitor"/>, so they go on while every slot is busy). When idle it waits
 /// 100 ms, doubling up to 2 s, unless <see cref="WakeSignal"/> fires. On shutdown it claims nothing new, gives
 /// running jobs <see cref="WorkerOptions.ShutdownGrace"/> to finish, then stops them and puts them back in the queue.
 /// </summary>
 public sealed partial class JobPoller(
-    JobQueue queue,
-    GenerateJobHandler handler,
+    IJobQueue queue,
+    GenerateJobRunner runner,
     WakeSignal wake,
     WorkerState state,
     TimeProvider time,
@@ -90,7 +90,7 @@ public sealed partial class JobPoller(
         try
         {
             // Off the polling loop's context, so a slow job never delays the next claim.
-            await Task.Run(() => handler.RunAsync(job, claim, releaseToken), CancellationToken.None);
+            await Task.Run(() => runner.RunAsync(job, claim, releaseToken), CancellationToken.None);
         }
         finally
         {

@@ -10,12 +10,12 @@ namespace ImageGen.Worker.Jobs;
 /// <summary>
 /// At start, masks this worker's provider keys in error messages stored earlier. Then every
 /// <see cref="WorkerOptions.LostJobSweepInterval"/>, on its own timer (never waiting for a free job slot): settles
-/// jobs whose worker was lost (<see cref="JobQueue.FailLostJobsAsync"/>), takes the queue snapshot behind the gauges,
+/// jobs whose worker was lost (<see cref="IJobQueue.FailLostJobsAsync"/>), takes the queue snapshot behind the gauges,
 /// and removes <c>tmp/job-…</c> folders whose job is no longer running with that claim (a killed worker's leftovers).
 /// Every replica runs it: each statement is idempotent.
 /// </summary>
 public sealed partial class QueueJanitor(
-    JobQueue queue,
+    IJobQueue queue,
     DataRoot root,
     WorkerState state,
     QueueMetrics metrics,

@@ -34,10 +34,10 @@ internal static class QueueThroughput
     private static async Task<(double Seconds, double PerSecond)> RunOnceAsync(int jobs, int processes)
     {
         var dataDirectory = BenchPaths.NewDataDirectory("queue");
-        using (var database = new Database(new DataRoot(dataDirectory)))
+        using (var database = new ImageGen.Core.Storage.Sqlite.SqliteDatabase(new DataRoot(dataDirectory)))
         {
             await Migrator.MigrateAsync(database);
-            var queue = new JobQueue(database, TimeProvider.System, Options.Create(new QueueOptions()));
+            var queue = StorageServices.CreateQueue(database, new ImageGen.Core.Files.LocalImageStore(database.Root), TimeProvider.System, Options.Create(new QueueOptions()));
             await database.WriteAsync(async (c, t) =>
             {
                 for (var i = 0; i < jobs; i++)

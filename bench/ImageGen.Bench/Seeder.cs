@@ -24,7 +24,7 @@ internal static class Seeder
         var images = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000;
         const int projects = 100, imagesPerRun = 4;
         var stopwatch = Stopwatch.StartNew();
-        using var database = new Database(new DataRoot(args[0]));
+        using var database = new ImageGen.Core.Storage.Sqlite.SqliteDatabase(new DataRoot(args[0]));
         await Migrator.MigrateAsync(database);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await database.WriteAsync(async (c, t) =>

@@ -25,9 +25,9 @@ internal static class WakeLatency
         await File.WriteAllTextAsync(script, $"#!/usr/bin/env bash\ndate +%s%N > '{stamp}'\nexit 3\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        using var database = new Database(new DataRoot(dataDirectory));
+        using var database = new ImageGen.Core.Storage.Sqlite.SqliteDatabase(new DataRoot(dataDirectory));
         await Migrator.MigrateAsync(database);
-        var queue = new JobQueue(database, TimeProvider.System, Options.Create(new QueueOptions()));
+        var queue = StorageServices.CreateQueue(database, new ImageGen.Core.Files.LocalImageStore(database.Root), TimeProvider.System, Options.Create(new QueueOptions()));
         var port = FreePort();
         using var worker = StartWorker(dataDirectory, script, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -109,7 +109,7 @@ internal static class WakeLatency
         throw new TimeoutException("the CLI never started");
     }
 
-    private static async Task WaitFinishedAsync(JobQueue queue, long id)
+    private static async Task WaitFinishedAsync(IJobQueue queue, long id)
     {
         while ((await queue.GetAsync(id))!.Status is JobStatus.Queued or JobStatus.Running)
         {

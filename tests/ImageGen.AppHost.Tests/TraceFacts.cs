@@ -43,7 +43,7 @@ public sealed partial class TraceFacts
         await app.ResourceNotifications.WaitForResourceHealthyAsync("web", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("worker", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
 
-        using var database = new Database(new DataRoot(data.Path));
+        using var database = new ImageGen.Core.Storage.Sqlite.SqliteDatabase(new DataRoot(data.Path));
         await database.WriteAsync((c, t) => c.ExecuteAsync("""
             INSERT INTO projects (name, slug, created_at, updated_at) VALUES ('Launch', 'launch', 0, 0);
             INSERT INTO work_items (project_id, name, slug, type, prompt, created_at, updated_at) VALUES (1, 'Hero', 'hero', 'hero', 'a cup #c2410c', 0, 0);
@@ -61,7 +61,7 @@ public sealed partial class TraceFacts
         }), cancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
 
-        var queue = new JobQueue(database, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new ImageGen.Core.Queue.QueueOptions()));
+        var queue = new ImageGen.Core.Storage.Sqlite.SqliteJobQueue(database, new ImageGen.Core.Files.LocalImageStore(database.Root), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new ImageGen.Core.Queue.QueueOptions()));
         var job = await Eventually.GetAsync(async () => (await queue.GetAsync(1))!, j => j.Status == JobStatus.Succeeded, TimeSpan.FromSeconds(60), "the job to succeed");
         Assert.NotNull(job.TraceParent);
         var traceId = job.TraceParent!.Split('-')[1];

@@ -1,37 +1,80 @@
 using Dapper;
 using ImageGen.Core;
+using ImageGen.Core.Files;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Postgres;
+using ImageGen.Core.Storage.Sql;
+using ImageGen.Core.Storage.Sqlite;
 using ImageGen.Testing;
 using Microsoft.Extensions.Options;
 
 namespace ImageGen.Core.Tests;
 
-/// <summary>A migrated database in a temporary data folder, with a queue on a hand-moved clock.</summary>
+/// <summary>The two storage backends every contract fact runs against.</summary>
+public enum Backend
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// A migrated database of either backend (a SQLite file in a temporary data folder, or a fresh database on the tests'
+/// PostgreSQL server), with the queue and run recorder on a hand-moved clock.
+/// </summary>
 public sealed class TestDatabase : IDisposable
 {
     private readonly TempDirectory _directory = new("core");
 
-    private TestDatabase(QueueOptions options)
+    private TestDatabase(Backend backend, QueueOptions options, string? connectionString)
     {
+        Backend = backend;
         Root = new DataRoot(_directory.Path);
-        Database = new Database(Root);
+        Images = new LocalImageStore(Root);
         Options = options;
-        Queue = new JobQueue(Database, Time, Microsoft.Extensions.Options.Options.Create(options));
+        var queueOptions = Microsoft.Extensions.Options.Options.Create(options);
+        if (connectionString is null)
+        {
+            var sqlite = new SqliteDatabase(Root);
+            Database = sqlite;
+            Queue = new SqliteJobQueue(sqlite, Images, Time, queueOptions);
+        }
+        else
+        {
+            var postgres = new PostgresDatabase(Root, connectionString);
+            Database = postgres;
+            Queue = new PostgresJobQueue(postgres, Images, Time, queueOptions);
+        }
+        Runs = new SqlRunRecorder(Database, Queue, Time);
+        ConnectionString = connectionString;
     }
 
+    public Backend Backend { get; }
     public DataRoot Root { get; }
+    public LocalImageStore Images { get; }
     public Database Database { get; }
     public ManualTimeProvider Time { get; } = new();
     public QueueOptions Options { get; }
-    public JobQueue Queue { get; }
+    public SqlJobQueue Queue { get; }
+    public SqlRunRecorder Runs { get; }
 
-    public static async Task<TestDatabase> CreateAsync(QueueOptions? options = null)
+    /// <summary>PostgreSQL's connection string; null on SQLite (whose database is the data folder's file).</summary>
+    public string? ConnectionString { get; }
+
+    /// <summary>How a child process (the queue claimer) names this store: <c>sqlite:&lt;folder&gt;</c> or <c>postgres:&lt;connection&gt;</c>.</summary>
+    public string StoreArgument => ConnectionString is null ? $"sqlite:{Root.Path}" : $"postgres:{ConnectionString}";
+
+    public static async Task<TestDatabase> CreateAsync(QueueOptions? options = null, Backend backend = Backend.Sqlite)
     {
-        var db = new TestDatabase(options ?? new QueueOptions());
+        var connectionString = backend == Backend.Postgres
+            ? await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("core")
+            : null;
+        var db = new TestDatabase(backend, options ?? new QueueOptions(), connectionString);
         await Migrator.MigrateAsync(db.Database);
         return db;
     }
+
+    public static Task<TestDatabase> CreateAsync(Backend backend) => CreateAsync(null, backend);
 
     public Task<T> ScalarAsync<T>(string sql, object? parameters = null) =>
         Database.ReadAsync(c => c.ExecuteScalarAsync<T>(sql, parameters))!;

@@ -1,11 +1,12 @@
 using ImageGen.Core;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Files;
 using ImageGen.Core.Storage;
 using Microsoft.Extensions.Options;
 
 // Usage:
-//   migrate <data-dir>             apply migrations; prints how many this process applied
-//   claim <data-dir> <worker-id> [<barrier-dir> <processes>]
+//   migrate <store>                apply migrations; prints how many this process applied
+//   claim <store> <worker-id> [<barrier-dir> <processes>]
 //                                  claim and complete jobs until none are queued; prints each claimed id. With a
 //                                  barrier, after its first claim it waits until every process has made one, so
 //                                  the test knows each process takes part whatever the start-up order.
@@ -15,14 +16,16 @@ if (args.Length < 2)
     return 2;
 }
 
-using var database = new Database(new DataRoot(args[1]));
+// <store> is a data folder (SQLite) or postgres:<connection string>; PostgreSQL's images folder is a scratch one.
+var address = StoreAddress.Parse(args[1]);
+using var database = address.Open(new DataRoot(Path.Combine(Path.GetTempPath(), "imagegen-claimer")));
 switch (args[0])
 {
     case "migrate":
         Console.WriteLine(await Migrator.MigrateAsync(database));
         return 0;
     case "claim":
-        var queue = new JobQueue(database, TimeProvider.System, Options.Create(new QueueOptions()));
+        var queue = StorageServices.CreateQueue(database, new LocalImageStore(database.Root), TimeProvider.System, Options.Create(new QueueOptions()));
         var workerId = args[2];
         var barrier = args.Length >= 5 ? (Directory: args[3], Processes: int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)) : ((string Directory, int Processes)?)null;
         var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };

@@ -22,7 +22,7 @@ public sealed class DashboardPageFacts
             INSERT INTO brands (name, slug, created_at, updated_at) VALUES ('Acme', 'acme', 0, 0), ('Beta', 'beta', 0, 0);
             INSERT INTO projects (name, slug, created_at, updated_at) VALUES ('Launch', 'launch', 0, 0);
             """, transaction: t));
-        var queue = web.Services.GetRequiredService<JobQueue>();
+        var queue = web.Services.GetRequiredService<IJobQueue>();
         await queue.EnqueueAsync(new NewJob(JobKinds.Generate, "{}"));
         await queue.EnqueueAsync(new NewJob(JobKinds.Generate, "{}") { MaxAttempts = 1 });
         var claim = (await queue.ClaimAsync("w"))!;
@@ -75,7 +75,7 @@ public sealed class DashboardPageFacts
 
         Assert.True(File.Exists(web.Root.DatabasePath));
         var database = web.Services.GetRequiredService<Database>();
-        Assert.Equal(Migrator.LatestVersion, await database.ReadAsync(c => c.ExecuteScalarAsync<int>("PRAGMA user_version")));
+        Assert.Equal(ImageGen.Core.Storage.Sqlite.SqliteMigrator.LatestVersion, await database.ReadAsync(c => c.ExecuteScalarAsync<int>("PRAGMA user_version")));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class DashboardPageFacts
         await using var web = new WebTestHost(worker.BaseUrl);
         using var client = web.CreateClient();
         await client.GetAsync("/health", TestContext.Current.CancellationToken);
-        var queue = web.Services.GetRequiredService<JobQueue>();
+        var queue = web.Services.GetRequiredService<IJobQueue>();
         var waiting = (await queue.EnqueueAsync(new NewJob(JobKinds.Generate, "{}"))).JobId;
 
         var dashboard = await client.GetStringAsync("/", TestContext.Current.CancellationToken);

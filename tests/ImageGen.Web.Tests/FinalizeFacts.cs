@@ -112,7 +112,7 @@ public sealed class MoreLikeThisFacts
             "/projects/launch/items/hero?handler=MoreLikeThis");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var queue = web.Services.GetRequiredService<ImageGen.Core.Queue.JobQueue>();
+        var queue = web.Services.GetRequiredService<ImageGen.Core.Queue.IJobQueue>();
         var job = (await queue.GetAsync(2))!; // job 1 is the seeded run's
         var payload = ImageGen.Core.Generation.GeneratePayload.FromJson(job.PayloadJson);
         Assert.Equal(("offline/procedural", "png", "640x360", 3, 41L, 1L), (payload.Model, payload.Format, payload.Size!, payload.Count, payload.Seed!.Value, payload.ParentRunId!.Value));

@@ -183,7 +183,7 @@ public sealed class PagesFacts
         Assert.Equal(1, await CountAsync(database, "jobs"));
         var after = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
         Assert.Contains("was already queued by this form", after, StringComparison.Ordinal);
-        var job = (await web.Services.GetRequiredService<JobQueue>().GetAsync(1))!;
+        var job = (await web.Services.GetRequiredService<IJobQueue>().GetAsync(1))!;
         var payload = ImageGen.Core.Generation.GeneratePayload.FromJson(job.PayloadJson);
         Assert.Equal(("webp", 3, "640x360", 7L), (payload.Format, payload.Count, payload.Size!, payload.Seed!.Value));
         Assert.Contains("Primary #ff5500", payload.ComposedPrompt, StringComparison.Ordinal); // the project's brand
@@ -224,7 +224,7 @@ public sealed class PagesFacts
         await using var _ = web;
         using var __ = client;
         await Seed.CatalogAsync(database);
-        var queue = web.Services.GetRequiredService<JobQueue>();
+        var queue = web.Services.GetRequiredService<IJobQueue>();
         var queued = (await queue.EnqueueAsync(new NewJob(JobKinds.Generate, """{"model":"offline/procedural","composedPrompt":"x"}""") { WorkItemId = 1 })).JobId;
 
         using var cancel = await Forms.PostAsync(client, $"/jobs/{queued}", new Dictionary<string, string>(), $"/jobs/{queued}?handler=Cancel");

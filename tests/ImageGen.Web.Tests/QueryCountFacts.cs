@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ImageGen.Testing;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageGen.Web.Tests;
@@ -16,10 +17,11 @@ public sealed partial class QueryCountFacts
         await Seed.RunsAsync(database, rows);
         await client.GetAsync(url, TestContext.Current.CancellationToken); // warm up: first-request work is not the page's
 
+        var sqlite = (SqliteDatabase)database;
         var counter = new StatementCounter();
-        database.StatementCounter = counter;
+        sqlite.StatementCounter = counter;
         var html = await Forms.GetPageAsync(client, url);
-        database.StatementCounter = null;
+        sqlite.StatementCounter = null;
 
         Assert.Contains("</html>", html, StringComparison.Ordinal);
         return counter.Count;

@@ -1,7 +1,6 @@
 using System.Net;
 using Dapper;
 using ImageGen.Core.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageGen.Web.Tests;
@@ -51,7 +50,7 @@ public sealed class StorageTroubleFacts
         var page = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
 
         // Another program (sqlite3, a backup tool) takes the write lock and keeps it.
-        await using (var holder = new SqliteConnection($"Data Source={web.Root.DatabasePath};Pooling=False"))
+        await using (var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={web.Root.DatabasePath};Pooling=False"))
         {
             await holder.OpenAsync(TestContext.Current.CancellationToken);
             await holder.ExecuteAsync("BEGIN IMMEDIATE; UPDATE queue_control SET changed_by = 'backup tool';");
@@ -80,7 +79,7 @@ public sealed class StorageTroubleFacts
                     await database.WriteAsync((c, t) => c.ExecuteAsync("INSERT INTO filler VALUES (randomblob(@size))", new { size }, t));
                 }
             }
-            catch (SqliteException e) when (e.SqliteErrorCode == 13)
+            catch (StorageException e) when (e.Trouble.Kind == StorageTroubleKind.Full)
             {
             }
         }

@@ -42,7 +42,7 @@ public sealed class WorkerCrashFacts
                 "SELECT attempt, status, error_message FROM runs ORDER BY id"))).ToList();
             Assert.Equal(2, runs.Count);
             Assert.Equal((1L, RunStatus.Failed), (runs[0].Attempt, runs[0].Status));
-            Assert.Equal(JobQueue.LostRunMessage + " The job was claimed again.", runs[0].Error);
+            Assert.Equal(QueueMessages.LostRun + " The job was claimed again.", runs[0].Error);
             Assert.Equal((2L, RunStatus.Succeeded), (runs[1].Attempt, runs[1].Status));
             Assert.Equal(2, await host.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM run_images")));
         }

@@ -2,7 +2,9 @@ using Dapper;
 using ImageGen.Core;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Files;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Sqlite;
 using ImageGen.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -19,13 +21,13 @@ public sealed class WorkerTestHost : IAsyncDisposable
     public WorkerTestHost()
     {
         Root = new DataRoot(_directory.Path);
-        Database = new Database(Root);
-        Queue = new JobQueue(Database, TimeProvider.System, Options.Create(new QueueOptions()));
+        Database = new SqliteDatabase(Root);
+        Queue = new SqliteJobQueue(Database, new LocalImageStore(Root), TimeProvider.System, Options.Create(new QueueOptions()));
     }
 
     public DataRoot Root { get; }
-    public Database Database { get; }
-    public JobQueue Queue { get; }
+    public SqliteDatabase Database { get; }
+    public IJobQueue Queue { get; }
     public string ScratchDirectory => _directory.Combine("scratch");
 
     public Dictionary<string, string?> Settings { get; } = new()

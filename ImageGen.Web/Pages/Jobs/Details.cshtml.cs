@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.Jobs;
 
-public sealed class DetailsModel(JobQueue queue, JobQueries jobs, RunQueries runs, WorkerClient worker, QueueMetrics metrics) : PageModel
+public sealed class DetailsModel(IJobQueue queue, JobQueries jobs, RunQueries runs, WorkerClient worker, QueueMetrics metrics) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.Jobs;
 
-public sealed class IndexModel(JobQueries jobs, JobQueue queue) : PageModel
+public sealed class IndexModel(JobQueries jobs, IJobQueue queue) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }

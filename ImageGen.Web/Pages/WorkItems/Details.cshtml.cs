@@ -106,7 +106,7 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         }
         else
         {
-            var previous = System.Text.Json.JsonSerializer.Deserialize<RunSettings>(s.SettingsJson, Json.Options) ?? new RunSettings();
+            var previous = RunSettings.TryParse(s.SettingsJson) ?? new RunSettings();
             var settings = new Services.GenerateSettings(s.Model, s.Image.Format, previous.Size, previous.AspectRatio,
                 Math.Clamp(previous.Count, 1, GenerateRequest.MaxCount), s.Image.Seed, adjustment, s.Image.RunId);
             var result = await submitter.SubmitAsync(found, settings, string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid().ToString("N") : idempotencyKey, cancellationToken);
@@ -131,7 +131,6 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
     [FromQuery(Name = "export")]
     public string? ExportName { get; set; }
 
-    private sealed record RunSettings(int Count = 1, string? Size = null, string? AspectRatio = null);
 
     public async Task<IActionResult> OnPostStarAsync(string project, string item, long imageId, bool starred, CancellationToken cancellationToken)
     {

@@ -55,16 +55,7 @@ public sealed class DiffModel(CatalogStore catalog, RunQueries runs) : PageModel
         return Page();
     }
 
-    private static Dictionary<string, string?> Flatten(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.ToString());
-        }
-        catch (JsonException)
-        {
-            return new() { ["(unreadable)"] = json };
-        }
-    }
+    private static Dictionary<string, string?> Flatten(string json) =>
+        RunSettings.TryParse(json)?.Describe().ToDictionary(p => p.Key, p => (string?)p.Value)
+        ?? new() { ["(unreadable)"] = json };
 }

@@ -3,12 +3,12 @@ using ImageGen.Core.Catalog;
 
 namespace ImageGen.Core.Tests.Catalog;
 
-public sealed class CatalogStoreFacts
+public abstract class CatalogStoreFacts(Backend backend)
 {
     [Fact]
     public async Task MultiLineText_IsStoredWithNewlineEnds_WhateverTheBrowserSent()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var catalog = new CatalogStore(db.Database, db.Time);
 
         var brandId = (await catalog.CreateBrandAsync("Acme", "acme", "", "# Acme\r\n\r\n- #c2410c\r\n"))!.Value;
@@ -23,6 +23,10 @@ public sealed class CatalogStoreFacts
         Assert.True(await catalog.UpdateWorkItemAsync(itemId, "Hero", "other", "two\r\nlines", "", null));
         Assert.Equal("# Acme\nbold\n", await db.ScalarAsync<string>("SELECT content_markdown FROM brands WHERE id = @brandId", new { brandId }));
         Assert.Equal("two\nlines", await db.ScalarAsync<string>("SELECT prompt FROM work_items WHERE id = @itemId", new { itemId }));
-        Assert.Equal(0, await db.Database.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM brand_revisions WHERE content_markdown LIKE '%' || char(13) || '%'")));
+        Assert.Equal(0, await db.Database.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM brand_revisions WHERE content_markdown LIKE @carriageReturn", new { carriageReturn = "%\r%" })));
     }
 }
+
+public sealed class SqliteCatalogStoreFacts() : CatalogStoreFacts(Backend.Sqlite);
+
+public sealed class PostgresCatalogStoreFacts() : CatalogStoreFacts(Backend.Postgres);

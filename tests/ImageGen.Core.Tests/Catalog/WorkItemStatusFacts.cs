@@ -5,11 +5,11 @@ using ImageGen.Core.Queue;
 namespace ImageGen.Core.Tests.Catalog;
 
 /// <summary>The item's status follows its jobs: "generating" only while one is queued or running (migration 0008).</summary>
-public sealed class WorkItemStatusFacts
+public abstract class WorkItemStatusFacts(Backend backend)
 {
-    private static async Task<(TestDatabase Db, long ItemId)> ItemAsync()
+    private async Task<(TestDatabase Db, long ItemId)> ItemAsync()
     {
-        var db = await TestDatabase.CreateAsync();
+        var db = await TestDatabase.CreateAsync(backend);
         var catalog = new CatalogStore(db.Database, db.Time);
         var projectId = (await catalog.CreateProjectAsync("Launch", "launch", null))!.Value;
         var itemId = (await catalog.CreateWorkItemAsync(projectId, "Hero", "hero", "other", "a cup", "", null))!.Value;
@@ -82,20 +82,20 @@ public sealed class WorkItemStatusFacts
         using var _ = db;
         await QueueAsync(db, itemId);
         await QueueAsync(db, itemId);
-        var runs = new ImageGen.Core.Generation.RunStore(db.Time);
         var payload = new ImageGen.Core.Generation.GeneratePayload { WorkItemId = itemId, Model = "offline/procedural", ComposedPrompt = "a cup" };
         var fast = (await db.Queue.ClaimAsync("w1"))!;
         var slow = (await db.Queue.ClaimAsync("w2"))!;
 
-        await db.Database.WriteAsync(async (c, t) =>
-        {
-            var (runId, _) = await runs.CreateAsync(c, t, fast, payload, "{}");
-            Assert.True(await db.Queue.SucceedAsync(c, t, fast));
-            await runs.SucceedAsync(c, t, runId!.Value, [new("images/x/y/run-1/01.png", "png", 8, 8, 10, "00", 1)]);
-        });
+        var run = (await db.Runs.StartAsync(fast, payload))!;
+        Assert.Equal(ImageGen.Core.Generation.RunFinish.Succeeded, await db.Runs.FinishAsync(fast, run.RunId,
+            new ImageGen.Core.Generation.RunOutcome.Succeeded([new("images/x/y/run-1/01.png", "png", 8, 8, 10, "00", 1)])));
         Assert.Equal("generating", await StatusAsync(db, itemId)); // the other model is still at work
 
         Assert.Equal(FailOutcome.Failed, await db.Queue.FailAsync(slow, "The server is down.", transient: false));
         Assert.Equal("review", await StatusAsync(db, itemId)); // settled once nothing runs, with candidates to look at
     }
 }
+
+public sealed class SqliteWorkItemStatusFacts() : WorkItemStatusFacts(Backend.Sqlite);
+
+public sealed class PostgresWorkItemStatusFacts() : WorkItemStatusFacts(Backend.Postgres);

@@ -2,7 +2,7 @@ using ImageGen.Core.Queue;
 
 namespace ImageGen.Core.Tests.Queue;
 
-public sealed class JobQueueFacts
+public abstract class JobQueueFacts(Backend backend)
 {
     private static NewJob Job(string? key = null, int maxAttempts = 3) =>
         new(JobKinds.Generate, """{"model":"offline/procedural","composedPrompt":"x"}""") { IdempotencyKey = key, MaxAttempts = maxAttempts };
@@ -10,7 +10,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Enqueue_SameIdempotencyKeyTwice_GivesOneJob()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
 
         var first = await db.Queue.EnqueueAsync(Job("form-123"));
         var second = await db.Queue.EnqueueAsync(Job("form-123"));
@@ -24,7 +24,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Claim_TakesOldestDueJobOnce_AndNothingWhenEmpty()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var first = await db.Queue.EnqueueAsync(Job());
         db.Time.Advance(TimeSpan.FromMilliseconds(1));
         var second = await db.Queue.EnqueueAsync(Job());
@@ -47,7 +47,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Renew_WhileLeaseHeld_ExtendsIt()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         await db.Queue.EnqueueAsync(Job());
         var claim = (await db.Queue.ClaimAsync("a"))!;
         db.Time.Advance(TimeSpan.FromSeconds(20));
@@ -61,7 +61,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task StaleWorker_FinishingAfterAReclaim_ChangesNothing()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         await db.Queue.EnqueueAsync(Job());
         var stale = (await db.Queue.ClaimAsync("stale"))!;
         db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1));
@@ -85,7 +85,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task StaleWorker_FinishingBeforeAReclaim_LeavesNothingToReclaim()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         await db.Queue.EnqueueAsync(Job());
         var slow = (await db.Queue.ClaimAsync("slow"))!;
         db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1));
@@ -103,7 +103,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task ExpiredLease_WithAttemptsUsed_FailsWithWorkerLost()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job(maxAttempts: 1))).JobId;
         await db.Queue.ClaimAsync("killed");
         db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1));
@@ -120,7 +120,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task TransientFailure_RetriesWithGrowingDelays_ThenGivesUp()
     {
-        using var db = await TestDatabase.CreateAsync(new QueueOptions { RetryBaseDelay = TimeSpan.FromSeconds(10) });
+        using var db = await TestDatabase.CreateAsync(new QueueOptions { RetryBaseDelay = TimeSpan.FromSeconds(10) }, backend);
         var id = (await db.Queue.EnqueueAsync(Job(maxAttempts: 4))).JobId;
         var delays = new List<long>();
 
@@ -153,7 +153,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task TransientFailure_WithARetryHint_WaitsAtLeastTheHint()
     {
-        using var db = await TestDatabase.CreateAsync(new QueueOptions { RetryBaseDelay = TimeSpan.FromSeconds(1) });
+        using var db = await TestDatabase.CreateAsync(new QueueOptions { RetryBaseDelay = TimeSpan.FromSeconds(1) }, backend);
         var id = (await db.Queue.EnqueueAsync(Job())).JobId;
         var claim = (await db.Queue.ClaimAsync("w"))!;
 
@@ -165,7 +165,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task PermanentFailure_FailsAtOnceWithTheMessage()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job())).JobId;
         var claim = (await db.Queue.ClaimAsync("w"))!;
 
@@ -181,7 +181,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Cancel_QueuedJob_IsCanceledAtOnceAndNeverClaimed()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job())).JobId;
 
         Assert.Equal(CancelOutcome.Canceled, await db.Queue.CancelAsync(id));
@@ -195,7 +195,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Cancel_RunningJob_IsSeenAtTheNextRenewal()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job())).JobId;
         var claim = (await db.Queue.ClaimAsync("w"))!;
 
@@ -210,7 +210,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Cancel_OfARunningJobWhoseWorkerDies_SurvivesTheReclaim_AndTheSweepCancelsIt()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job(maxAttempts: 3))).JobId;
         var claim = (await db.Queue.ClaimAsync("doomed"))!;
         await db.Database.WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c,
@@ -233,7 +233,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Retry_FailedJob_QueuesANewJobLinkedToTheOld()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job())).JobId;
         await db.Queue.FailAsync((await db.Queue.ClaimAsync("w"))!, "boom", transient: false);
 
@@ -250,7 +250,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Retry_JobThatDidNotFail_DoesNothing()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job())).JobId;
 
         Assert.Null(await db.Queue.RetryAsync(id));
@@ -260,7 +260,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Release_PutsTheJobBackWithoutSpendingAnAttempt()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job())).JobId;
         var claim = (await db.Queue.ClaimAsync("w"))!;
 
@@ -276,7 +276,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task Pause_StopsEveryClaim_AndResumeRestoresThem()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var id = (await db.Queue.EnqueueAsync(Job())).JobId;
 
         await db.Queue.SetPausedAsync(true, "test");
@@ -294,7 +294,7 @@ public sealed class JobQueueFacts
     [Fact]
     public async Task RequeueExpired_PutsJobsWithALapsedLeaseBackNow_AndLeavesLiveOnesAlone()
     {
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         var first = (await db.Queue.EnqueueAsync(Job())).JobId;
         var second = (await db.Queue.EnqueueAsync(Job())).JobId;
         var live = (await db.Queue.EnqueueAsync(Job())).JobId;
@@ -313,3 +313,7 @@ public sealed class JobQueueFacts
         Assert.Equal(0, await db.Queue.RequeueExpiredAsync());
     }
 }
+
+public sealed class SqliteJobQueueFacts() : JobQueueFacts(Backend.Sqlite);
+
+public sealed class PostgresJobQueueFacts() : JobQueueFacts(Backend.Postgres);

@@ -8,11 +8,11 @@ namespace ImageGen.Core.Tests.Queue;
 /// A worker killed between moving a run's files into place and committing them leaves a run folder no row points at:
 /// whichever sweep closes that run also removes its folder.
 /// </summary>
-public sealed class LostRunFolderFacts
+public abstract class LostRunFolderFacts(Backend backend)
 {
-    private static async Task<(TestDatabase Db, long JobId, string Folder)> KilledMidIngestAsync(int maxAttempts)
+    private async Task<(TestDatabase Db, long JobId, string Folder)> KilledMidIngestAsync(int maxAttempts)
     {
-        var db = await TestDatabase.CreateAsync();
+        var db = await TestDatabase.CreateAsync(backend);
         var catalog = new CatalogStore(db.Database, db.Time);
         var projectId = (await catalog.CreateProjectAsync("Launch", "launch", null))!.Value;
         var itemId = (await catalog.CreateWorkItemAsync(projectId, "Hero", "hero", "other", "a cup", "", null))!.Value;
@@ -53,3 +53,7 @@ public sealed class LostRunFolderFacts
         Assert.Equal("failed", await db.ScalarAsync<string>("SELECT status FROM runs"));
     }
 }
+
+public sealed class SqliteLostRunFolderFacts() : LostRunFolderFacts(Backend.Sqlite);
+
+public sealed class PostgresLostRunFolderFacts() : LostRunFolderFacts(Backend.Postgres);

@@ -6,14 +6,14 @@ using ImageGen.Testing;
 
 namespace ImageGen.Core.Tests.Queue;
 
-public sealed class MultiProcessClaimFacts
+public abstract class MultiProcessClaimFacts(Backend backend)
 {
     [Fact]
     public async Task FourProcesses_ClaimTwoThousandJobs_EachExactlyOnce()
     {
         const int jobCount = 2_000;
         const int processes = 4;
-        using var db = await TestDatabase.CreateAsync();
+        using var db = await TestDatabase.CreateAsync(backend);
         await db.Database.WriteAsync(async (c, t) =>
         {
             for (var i = 0; i < jobCount; i++)
@@ -28,7 +28,7 @@ public sealed class MultiProcessClaimFacts
         Directory.CreateDirectory(barrier);
 
         var results = await Task.WhenAll(Enumerable.Range(1, processes).Select(n =>
-            Cli.Wrap(RepoPaths.DotnetHost).WithArguments([claimer, "claim", db.Root.Path, $"p{n}", barrier, processes.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            Cli.Wrap(RepoPaths.DotnetHost).WithArguments([claimer, "claim", db.StoreArgument, $"p{n}", barrier, processes.ToString(System.Globalization.CultureInfo.InvariantCulture)])
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteBufferedAsync(TestContext.Current.CancellationToken).Task));
 
@@ -42,3 +42,7 @@ public sealed class MultiProcessClaimFacts
         Assert.Equal(processes, workers);
     }
 }
+
+public sealed class SqliteMultiProcessClaimFacts() : MultiProcessClaimFacts(Backend.Sqlite);
+
+public sealed class PostgresMultiProcessClaimFacts() : MultiProcessClaimFacts(Backend.Postgres);

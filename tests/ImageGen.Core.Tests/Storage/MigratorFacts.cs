@@ -2,6 +2,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using Dapper;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Sqlite;
 using ImageGen.Testing;
 
 namespace ImageGen.Core.Tests.Storage;
@@ -42,7 +43,7 @@ public sealed class MigratorFacts
             Assert.Equal(unique, isUnique == 1);
         }
 
-        Assert.Equal(Migrator.LatestVersion, await db.ScalarAsync<int>("PRAGMA user_version"));
+        Assert.Equal(SqliteMigrator.LatestVersion, await db.ScalarAsync<int>("PRAGMA user_version"));
         Assert.Equal("wal", await db.ScalarAsync<string>("PRAGMA journal_mode"));
         Assert.Equal(1, await db.ScalarAsync<int>("PRAGMA foreign_keys"));
     }
@@ -71,9 +72,9 @@ public sealed class MigratorFacts
 
         Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.StandardError));
         var appliedCounts = runs.Select(r => int.Parse(r.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture)).Order().ToArray();
-        Assert.Equal([0, Migrator.Migrations.Count], appliedCounts);
-        using var database = new Database(new DataRoot(directory.Path));
-        Assert.Equal(Migrator.LatestVersion, await database.ReadAsync(c => c.ExecuteScalarAsync<int>("PRAGMA user_version")));
+        Assert.Equal([0, SqliteMigrator.Migrations.Count], appliedCounts);
+        using var database = new SqliteDatabase(new DataRoot(directory.Path));
+        Assert.Equal(SqliteMigrator.LatestVersion, await database.ReadAsync(c => c.ExecuteScalarAsync<int>("PRAGMA user_version")));
         Assert.Equal(1, await database.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM sqlite_master WHERE name = 'jobs'")));
     }
 

@@ -1,16 +1,19 @@
 using System.Data;
 using Dapper;
-using ImageGen.Core.Storage;
+using ImageGen.Core.Files;
+using ImageGen.Core.Queue;
 using Microsoft.Extensions.Options;
 
-namespace ImageGen.Core.Queue;
+namespace ImageGen.Core.Storage.Sql;
 
 /// <summary>
-/// The SQLite job queue. A claim is one <c>UPDATE … RETURNING</c> that hands out a random claim token and a
-/// short lease; every later write about the job carries <c>AND claim_token = @token</c>, so a worker whose
-/// lease was taken over changes nothing. See docs/QUEUE.md for the promises and how they are tested.
+/// The job queue in SQL both backends speak. A claim is one <c>UPDATE … RETURNING</c> that hands out a random claim token
+/// and a short lease; every later write about the job carries <c>AND claim_token = @token</c>, so a worker whose lease was
+/// taken over changes nothing. What differs per backend is only how the next job is picked and locked
+/// (<see cref="ClaimSql"/>) and how other workers hear of a new job (<see cref="NotifySql"/>, <see cref="ListenAsync"/>).
+/// See docs/QUEUE.md for the promises and how they are tested.
 /// </summary>
-public sealed class JobQueue(Database database, TimeProvider time, IOptions<QueueOptions> options)
+public abstract class SqlJobQueue(Database database, IImageStore images, TimeProvider time, IOptions<QueueOptions> options) : IJobQueue
 {
     private const string SelectJob = """
         SELECT id, kind, work_item_id, status, payload_json, idempotency_key, attempt, max_attempts, run_after,
@@ -21,35 +24,70 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
 
     private QueueOptions Options => options.Value;
 
+    protected Database Database => database;
+
     public long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public virtual bool WakesWorkers => false;
+
+    /// <summary>
+    /// The claim: one statement that picks the next due job (see <see cref="ClaimAsync(string, CancellationToken)"/>), sets it
+    /// running under <c>@token</c> and <c>@workerId</c> with a lease to <c>@now + @leaseMs</c>, and returns the claimed row;
+    /// no row while the queue is paused.
+    /// </summary>
+    protected abstract string ClaimSql { get; }
+
+    /// <summary>A statement run in the transaction that queues a job or resumes the queue, to wake every worker (or none).</summary>
+    protected virtual string? NotifySql => null;
+
+    public virtual Task ListenAsync(Action onJobQueued, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The columns a claim returns, for <see cref="ClaimSql"/>.</summary>
+    protected const string ClaimedColumns = """
+        id, kind, work_item_id, payload_json, attempt, max_attempts, claim_token, lease_expires_at, created_at, trace_parent
+        """;
+
+    /// <summary>What a claimed row becomes, for <see cref="ClaimSql"/>.</summary>
+    protected const string ClaimAssignments = """
+        status = 'running', attempt = attempt + 1, claim_token = @token, claimed_by = @workerId,
+        lease_expires_at = @now + @leaseMs, started_at = COALESCE(started_at, @now), updated_at = @now
+        """;
 
     public Task<EnqueueResult> EnqueueAsync(NewJob job, CancellationToken cancellationToken = default) =>
         database.WriteAsync((c, t) => EnqueueAsync(c, t, job), cancellationToken);
 
-    public async Task<EnqueueResult> EnqueueAsync(IDbConnection connection, IDbTransaction transaction, NewJob job)
+    internal async Task<EnqueueResult> EnqueueAsync(IDbConnection connection, IDbTransaction transaction, NewJob job)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(job.Kind);
         ArgumentOutOfRangeException.ThrowIfLessThan(job.MaxAttempts, 1);
-        if (job.IdempotencyKey is not null)
-        {
-            var existing = await connection.ExecuteScalarAsync<long?>(
-                "SELECT id FROM jobs WHERE idempotency_key = @IdempotencyKey", new { job.IdempotencyKey }, transaction);
-            if (existing is { } id)
-            {
-                return new EnqueueResult(id, Created: false);
-            }
-        }
         var now = Now;
-        var newId = await connection.ExecuteScalarAsync<long>("""
+        // ON CONFLICT rather than look-then-insert: two submits of one form racing on PostgreSQL both find no row first.
+        var newId = await connection.ExecuteScalarAsync<long?>("""
             INSERT INTO jobs (kind, work_item_id, status, payload_json, idempotency_key, max_attempts, run_after,
                               retry_of_job_id, trace_parent, created_at, updated_at)
             VALUES (@Kind, @WorkItemId, 'queued', @PayloadJson, @IdempotencyKey, @MaxAttempts, @now,
                     @RetryOfJobId, @TraceParent, @now, @now)
+            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id
             """,
             new { job.Kind, job.WorkItemId, job.PayloadJson, job.IdempotencyKey, job.MaxAttempts, job.RetryOfJobId, job.TraceParent, now },
             transaction);
-        return new EnqueueResult(newId, Created: true);
+        if (newId is { } id)
+        {
+            await NotifyAsync(connection, transaction);
+            return new EnqueueResult(id, Created: true);
+        }
+        var existing = await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM jobs WHERE idempotency_key = @IdempotencyKey", new { job.IdempotencyKey }, transaction);
+        return new EnqueueResult(existing, Created: false);
+    }
+
+    private async Task NotifyAsync(IDbConnection connection, IDbTransaction transaction)
+    {
+        if (NotifySql is { } notify)
+        {
+            await connection.ExecuteAsync(notify, transaction: transaction);
+        }
     }
 
     /// <summary>
@@ -57,40 +95,9 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     /// out and that has attempts left — in one atomic statement. Returns null when nothing is due.
     /// </summary>
     public Task<ClaimedJob?> ClaimAsync(string workerId, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((c, t) => ClaimAsync(c, t, workerId), cancellationToken);
-
-    public Task<ClaimedJob?> ClaimAsync(IDbConnection connection, IDbTransaction transaction, string workerId)
-    {
-        var now = Now;
-        return connection.QuerySingleOrDefaultAsync<ClaimedJob>("""
-            UPDATE jobs
-            SET status = 'running',
-                attempt = attempt + 1,
-                claim_token = @token,
-                claimed_by = @workerId,
-                lease_expires_at = @now + @leaseMs,
-                started_at = COALESCE(started_at, @now),
-                updated_at = @now
-            WHERE NOT EXISTS (SELECT 1 FROM queue_control WHERE paused = 1)
-              AND id = (
-                SELECT id FROM (
-                    SELECT id, run_after AS due FROM (
-                        SELECT id, run_after FROM jobs
-                        WHERE status = 'queued' AND run_after <= @now
-                        ORDER BY run_after, id LIMIT 1)
-                    UNION ALL
-                    SELECT id, lease_expires_at AS due FROM (
-                        SELECT id, lease_expires_at FROM jobs
-                        WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts
-                          AND cancel_requested = 0
-                        ORDER BY lease_expires_at LIMIT 1))
-                ORDER BY due LIMIT 1)
-            RETURNING id, kind, work_item_id, payload_json, attempt, max_attempts, claim_token, lease_expires_at,
-                      created_at, trace_parent
-            """,
-            new { token = Guid.NewGuid().ToString("N"), workerId, now, leaseMs = (long)Options.LeaseDuration.TotalMilliseconds },
-            transaction);
-    }
+        database.WriteAsync((c, t) => c.QuerySingleOrDefaultAsync<ClaimedJob>(ClaimSql,
+            new { token = Guid.NewGuid().ToString("N"), workerId, now = Now, leaseMs = (long)Options.LeaseDuration.TotalMilliseconds }, t),
+            cancellationToken);
 
     /// <summary>Extends the lease; also reports whether a cancel was asked for, or that the claim was lost.</summary>
     public Task<RenewOutcome> RenewAsync(ClaimedJob job, CancellationToken cancellationToken = default) =>
@@ -112,7 +119,7 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
         }, cancellationToken);
 
     /// <summary>Marks the job succeeded, fenced by its claim. False when the claim was lost.</summary>
-    public async Task<bool> SucceedAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job)
+    internal async Task<bool> SucceedAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job)
     {
         var now = Now;
         var rows = await connection.ExecuteAsync("""
@@ -130,7 +137,7 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     /// Records a failure, fenced by the claim. A transient failure with attempts left goes back to the queue
     /// with a backoff (never shorter than <paramref name="retryAfterHint"/>); anything else fails for good.
     /// </summary>
-    public async Task<FailOutcome> FailAsync(
+    internal async Task<FailOutcome> FailAsync(
         IDbConnection connection, IDbTransaction transaction, ClaimedJob job, string errorMessage, bool transient, TimeSpan? retryAfterHint = null)
     {
         var now = Now;
@@ -161,7 +168,7 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
         database.WriteAsync((c, t) => FailAsync(c, t, job, errorMessage, transient, retryAfterHint), cancellationToken);
 
     /// <summary>Marks a running job canceled after its worker stopped the CLI. False when the claim was lost.</summary>
-    public async Task<bool> MarkCanceledAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job, string reason)
+    internal async Task<bool> MarkCanceledAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job, string reason)
     {
         var now = Now;
         var rows = await connection.ExecuteAsync("""
@@ -175,7 +182,7 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     /// <summary>
     /// Gives a job back to the queue at shutdown without spending an attempt on it. False when the claim was lost.
     /// </summary>
-    public async Task<bool> ReleaseAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job)
+    internal async Task<bool> ReleaseAsync(IDbConnection connection, IDbTransaction transaction, ClaimedJob job)
     {
         var now = Now;
         var rows = await connection.ExecuteAsync("""
@@ -191,24 +198,24 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
         database.WriteAsync(async (c, t) =>
         {
             var now = Now;
-            var status = await c.ExecuteScalarAsync<string?>("SELECT status FROM jobs WHERE id = @jobId", new { jobId }, t);
-            switch (status)
+            // Each step checks the status it changes, so a claim between them (another process, on PostgreSQL) is never
+            // overwritten: a job claimed after the first step is asked to stop by the second.
+            if (await c.ExecuteAsync("""
+                UPDATE jobs SET status = 'canceled', finished_at = @now, updated_at = @now,
+                                error_message = 'Canceled before it started.'
+                WHERE id = @jobId AND status = 'queued'
+                """, new { jobId, now }, t) == 1)
             {
-                case null:
-                    return CancelOutcome.NotFound;
-                case JobStatus.Queued:
-                    await c.ExecuteAsync("""
-                        UPDATE jobs SET status = 'canceled', finished_at = @now, updated_at = @now,
-                                        error_message = 'Canceled before it started.'
-                        WHERE id = @jobId
-                        """, new { jobId, now }, t);
-                    return CancelOutcome.Canceled;
-                case JobStatus.Running:
-                    await c.ExecuteAsync("UPDATE jobs SET cancel_requested = 1, updated_at = @now WHERE id = @jobId", new { jobId, now }, t);
-                    return CancelOutcome.CancelRequested;
-                default:
-                    return CancelOutcome.AlreadyFinished;
+                return CancelOutcome.Canceled;
             }
+            if (await c.ExecuteAsync(
+                "UPDATE jobs SET cancel_requested = 1, updated_at = @now WHERE id = @jobId AND status = 'running'", new { jobId, now }, t) == 1)
+            {
+                return CancelOutcome.CancelRequested;
+            }
+            return await c.ExecuteScalarAsync<string?>("SELECT status FROM jobs WHERE id = @jobId", new { jobId }, t) is null
+                ? CancelOutcome.NotFound
+                : CancelOutcome.AlreadyFinished;
         }, cancellationToken);
 
     /// <summary>
@@ -219,18 +226,19 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
         database.WriteAsync(async (c, t) =>
         {
             var now = Now;
-            return await c.ExecuteScalarAsync<long?>("""
+            var id = await c.ExecuteScalarAsync<long?>("""
                 INSERT INTO jobs (kind, work_item_id, status, payload_json, max_attempts, run_after, retry_of_job_id,
                                   trace_parent, created_at, updated_at)
                 SELECT kind, work_item_id, 'queued', payload_json, max_attempts, @now, id, @traceParent, @now, @now
                 FROM jobs WHERE id = @jobId AND status IN ('failed', 'canceled')
                 RETURNING id
                 """, new { jobId, now, traceParent }, t);
+            if (id is not null)
+            {
+                await NotifyAsync(c, t);
+            }
+            return id;
         }, cancellationToken);
-
-    /// <summary>What a run of a lost attempt is closed with: it is not known which of these happened.</summary>
-    public const string LostRunMessage =
-        "Stopped: this attempt's worker stopped renewing its lease before the run finished (it was killed, frozen, or could not write to the database).";
 
     /// <summary>
     /// Settles running jobs whose lease ran out and that will not be claimed again: those with no attempts left fail
@@ -239,7 +247,7 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     /// </summary>
     public async Task<IReadOnlyList<long>> FailLostJobsAsync(CancellationToken cancellationToken = default)
     {
-        var (ids, folders) = await database.WriteAsync<(IReadOnlyList<long>, IReadOnlyList<string>)>(async (c, t) =>
+        var (ids, places) = await database.WriteAsync<(IReadOnlyList<long>, IReadOnlyList<RunPlace>)>(async (c, t) =>
         {
             var now = Now;
             var canceled = (await c.QueryAsync<long>("""
@@ -257,12 +265,12 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
                 WHERE status = 'running' AND lease_expires_at < @now AND attempt >= max_attempts
                 RETURNING id
                 """, new { now }, t)).ToList();
-            var folders = new List<string>();
-            folders.AddRange(await CloseRunsAsync(c, t, canceled, RunStatusCanceled, "Canceled by request; " + LostRunMessage, now));
-            folders.AddRange(await CloseRunsAsync(c, t, failed, RunStatusFailed, LostRunMessage, now));
-            return ([.. canceled, .. failed], folders);
+            var places = new List<RunPlace>();
+            places.AddRange(await CloseRunsAsync(c, t, canceled, RunStatusCanceled, "Canceled by request; " + QueueMessages.LostRun, now));
+            places.AddRange(await CloseRunsAsync(c, t, failed, RunStatusFailed, QueueMessages.LostRun, now));
+            return ([.. canceled, .. failed], places);
         }, cancellationToken);
-        DeleteFolders(folders);
+        DeleteRuns(places);
         return ids;
     }
 
@@ -270,51 +278,49 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     private const string RunStatusCanceled = "canceled";
 
     /// <summary>
-    /// Closes the open runs of <paramref name="jobIds"/> and returns their folders: a worker killed between moving a
-    /// run's files into place and committing them leaves a folder that no row will ever point at.
+    /// Closes the open runs of <paramref name="jobIds"/> and returns their places: a worker killed between moving a
+    /// run's files into place and committing them leaves files that no row will ever point at.
     /// </summary>
-    private async Task<IReadOnlyList<string>> CloseRunsAsync(IDbConnection c, IDbTransaction t, IReadOnlyList<long> jobIds, string status, string message, long now)
+    internal async Task<IReadOnlyList<RunPlace>> CloseRunsAsync(IDbConnection c, IDbTransaction t, IReadOnlyList<long> jobIds, string status, string message, long now, long? exceptRunId = null)
     {
         if (jobIds.Count == 0)
         {
             return [];
         }
-        var closed = await c.QueryAsync<(long RunId, long JobId, string? ProjectSlug, string? ItemSlug)>("""
+        var closed = await c.QueryAsync<(long RunId, long JobId, string? ProjectSlug, string? ItemSlug)>($"""
             UPDATE runs SET status = @status, finished_at = @now, updated_at = @now, error_message = @message
-            WHERE job_id IN @jobIds AND status = 'running'
+            WHERE {database.Dialect.IsAnyOf("job_id", "@jobIds")} AND status = 'running' AND id <> COALESCE(@exceptRunId, -1)
             RETURNING id, job_id,
                       (SELECT p.slug FROM work_items w JOIN projects p ON p.id = w.project_id WHERE w.id = runs.work_item_id),
                       (SELECT w.slug FROM work_items w WHERE w.id = runs.work_item_id)
-            """, new { jobIds, status, message, now }, t);
+            """, new { jobIds = jobIds.ToArray(), status, message, now, exceptRunId }, t);
         return closed.Select(r => r.ProjectSlug is not null && r.ItemSlug is not null
-                ? database.Root.RunFolder(r.ProjectSlug, r.ItemSlug, r.RunId)
-                : database.Root.RunFolder("unfiled", $"job-{r.JobId}", r.RunId))
+                ? new RunPlace(r.ProjectSlug, r.ItemSlug, r.RunId)
+                : RunPlace.Unfiled(r.JobId, r.RunId))
             .ToList();
     }
 
-    private static void DeleteFolders(IEnumerable<string> folders)
+    /// <summary>Best effort: the rows are closed either way, and nothing serves a closed run's files.</summary>
+    internal void DeleteRuns(IEnumerable<RunPlace> places)
     {
-        foreach (var folder in folders)
+        foreach (var place in places)
         {
-            try
-            {
-                if (Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-            }
-            catch (IOException)
-            {
-                // Best effort: the row is closed either way, and nothing serves a closed run's files.
-            }
+            images.Delete(place);
         }
     }
 
     /// <summary>Pauses or resumes claiming for every worker on this database. Running jobs are not touched.</summary>
     public Task SetPausedAsync(bool paused, string changedBy, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((c, t) => c.ExecuteAsync(
-            "UPDATE queue_control SET paused = @paused, changed_at = @now, changed_by = @changedBy WHERE id = 1",
-            new { paused, now = Now, changedBy }, t), cancellationToken);
+        database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(
+                "UPDATE queue_control SET paused = @paused, changed_at = @now, changed_by = @changedBy WHERE id = 1",
+                new { paused = paused ? 1 : 0, now = Now, changedBy }, t);
+            if (!paused)
+            {
+                await NotifyAsync(c, t);
+            }
+        }, cancellationToken);
 
     public Task<bool> IsPausedAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.ExecuteScalarAsync<bool>("SELECT paused FROM queue_control WHERE id = 1"), cancellationToken);
@@ -325,7 +331,7 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
     /// </summary>
     public async Task<int> RequeueExpiredAsync(CancellationToken cancellationToken = default)
     {
-        var (count, folders) = await database.WriteAsync<(int, IReadOnlyList<string>)>(async (c, t) =>
+        var (count, places) = await database.WriteAsync<(int, IReadOnlyList<RunPlace>)>(async (c, t) =>
         {
             var now = Now;
             var ids = (await c.QueryAsync<long>("""
@@ -334,9 +340,14 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
                 WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts AND cancel_requested = 0
                 RETURNING id
                 """, new { now }, t)).ToList();
-            return (ids.Count, await CloseRunsAsync(c, t, ids, RunStatusFailed, LostRunMessage + " The job was requeued.", now));
+            var places = await CloseRunsAsync(c, t, ids, RunStatusFailed, QueueMessages.LostRun + " The job was requeued.", now);
+            if (ids.Count > 0)
+            {
+                await NotifyAsync(c, t);
+            }
+            return (ids.Count, places);
         }, cancellationToken);
-        DeleteFolders(folders);
+        DeleteRuns(places);
         return count;
     }
 
@@ -352,9 +363,9 @@ public sealed class JobQueue(Database database, TimeProvider time, IOptions<Queu
             {
                 var parameters = new { secret, mask };
                 changed += await c.ExecuteAsync(
-                    "UPDATE jobs SET error_message = replace(error_message, @secret, @mask) WHERE instr(error_message, @secret) > 0", parameters, t);
+                    "UPDATE jobs SET error_message = replace(error_message, @secret, @mask) WHERE replace(error_message, @secret, @mask) <> error_message", parameters, t);
                 changed += await c.ExecuteAsync(
-                    "UPDATE runs SET error_message = replace(error_message, @secret, @mask) WHERE instr(error_message, @secret) > 0", parameters, t);
+                    "UPDATE runs SET error_message = replace(error_message, @secret, @mask) WHERE replace(error_message, @secret, @mask) <> error_message", parameters, t);
             }
             return changed;
         }, cancellationToken);

@@ -1,11 +1,11 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace ImageGen.Core.Storage;
+namespace ImageGen.Core.Storage.Sqlite;
 
 /// <summary>
 /// Counts the SQL statements SQLite itself starts, through <c>sqlite3_trace</c>, on connections opened while
-/// it is attached to a <see cref="Database"/>. Used by tests that check a page's statement count does not grow
+/// it is attached to a <see cref="SqliteDatabase"/>. Used by tests that check a page's statement count does not grow
 /// with its rows, and by the load measurement; never attached in normal running.
 /// </summary>
 public sealed class StatementCounter

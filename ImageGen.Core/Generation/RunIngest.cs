@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ImageGen.Core.Files;
+using ImageGen.Core.Imaging;
+
+namespace ImageGen.Core.Generation;
+
+/// <summary>The CLI's output could not be taken in; nothing of it was kept.</summary>
+public sealed class RunIngestException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Takes in what <c>imagegen generate --json</c> left in a scratch folder: checks every file its manifest names against
+/// that folder (never trusting a path from the CLI), reads each file's real format and size from its bytes (within
+/// <see cref="ImageLimits"/>), hashes it, makes its thumbnail beside it, then commits the whole folder to the run's place
+/// in one step. Needs no worker and no database: the worker records what this returns.
+/// </summary>
+public sealed class RunIngest(IImageStore images)
+{
+    /// <exception cref="RunIngestException">The manifest or a file is not what it should be; nothing was committed.</exception>
+    public async Task<IReadOnlyList<StoredImage>> StoreAsync(string manifestJson, string outputFolder, RunPlace place, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var manifest = GenerateManifest.FromJson(manifestJson);
+            if (manifest.Images.Count == 0)
+            {
+                throw new InvalidDataException("the manifest lists no images.");
+            }
+            var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long Seed, string Thumbnail)>();
+            foreach (var image in manifest.Images)
+            {
+                var name = Path.GetFileName(image.Path);
+                var file = Path.Combine(outputFolder, name);
+                if (string.IsNullOrEmpty(name) || !File.Exists(file))
+                {
+                    throw new InvalidDataException($"the manifest names '{name}', which is not in the output folder.");
+                }
+                var (format, width, height) = ImageEncoder.Probe(file);
+                await using var stream = File.OpenRead(file);
+                var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+                // Made inside the output folder, so it is committed together with its image.
+                var thumbnail = Path.GetRelativePath(outputFolder, Thumbnails.Create(file, Path.Combine(outputFolder, Thumbnails.Folder)))
+                    .Replace(Path.DirectorySeparatorChar, '/');
+                checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed, thumbnail));
+            }
+            var keys = images.Commit(outputFolder, place);
+            return checkedImages
+                .Select(i => new StoredImage(keys[i.Name], i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, keys[i.Thumbnail]))
+                .ToList();
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or IOException or NetVips.VipsException or KeyNotFoundException)
+        {
+            images.Delete(place);
+            throw new RunIngestException($"imagegen's output could not be stored: {e.Message}", e);
+        }
+    }
+}

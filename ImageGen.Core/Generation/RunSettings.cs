@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ImageGen.Core.Generation;
+
+/// <summary>
+/// What a run was asked for beyond its model and prompt, as stored in <c>runs.settings_json</c>. Every reader (the run list,
+/// "more like this", the diff of two runs, the export) goes through this record.
+/// </summary>
+public sealed record RunSettings
+{
+    public int Count { get; init; } = 1;
+    public string? Size { get; init; }
+    public string? AspectRatio { get; init; }
+    public string Format { get; init; } = "png";
+    public long? Seed { get; init; }
+
+    public static RunSettings Of(GeneratePayload payload) => new()
+    {
+        Count = payload.Count, Size = payload.Size, AspectRatio = payload.AspectRatio, Format = payload.Format, Seed = payload.Seed,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+
+    /// <summary>The stored settings, or null when the text is not a settings object (a row written by hand or damaged).</summary>
+    public static RunSettings? TryParse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<RunSettings>(json, Json.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Each setting that is set, by its stored name, in the words a diff shows.</summary>
+    public IReadOnlyDictionary<string, string> Describe()
+    {
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["count"] = Count.ToString(CultureInfo.InvariantCulture),
+            ["format"] = Format,
+        };
+        if (Size is not null)
+        {
+            values["size"] = Size;
+        }
+        if (AspectRatio is not null)
+        {
+            values["aspectRatio"] = AspectRatio;
+        }
+        if (Seed is { } seed)
+        {
+            values["seed"] = seed.ToString(CultureInfo.InvariantCulture);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ImageGen.Core.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL, for a team or several workers: one server that every web app and worker replica connects to. Writes are
+/// ordinary READ COMMITTED transactions (the queue's claim takes row locks with SKIP LOCKED, see
+/// <see cref="PostgresJobQueue"/>); a lock held longer than <see cref="StorageOptions.BusyTimeout"/> fails as busy.
+/// Images stay in the data folder, which every process must see (docs/ARCHITECTURE.md, "Several machines").
+/// </summary>
+public sealed partial class PostgresDatabase : Database
+{
+    // Any constant: the key of the advisory lock under which one process at a time migrates.
+    private const long MigrationLockKey = 0x1A6E_6E00;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresDatabase(DataRoot root, string connectionString, StorageOptions? options = null) : base(root, options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.Database))
+        {
+            throw new ArgumentException("The PostgreSQL connection string names no database (Database=…).", nameof(connectionString));
+        }
+        // Waiting on another transaction's lock longer than the busy timeout fails as busy, as SQLite's busy_timeout does.
+        var lockTimeout = ((long)Options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        builder.Options = string.Join(' ', new[] { builder.Options, $"-c lock_timeout={lockTimeout}" }.Where(o => !string.IsNullOrWhiteSpace(o)));
+        Describe = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public override string Provider => StorageProviders.Postgres;
+
+    public override string Describe { get; }
+
+    public override SqlDialect Dialect { get; } = new PostgresDialect();
+
+    public static IReadOnlyList<Migration> Migrations { get; } = Migrator.Load("ImageGen.Core.Storage.Postgres.Migrations.");
+
+    public override int LatestSchemaVersion => Migrations[^1].Version;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    protected override async Task<T> WriteCoreAsync<T>(Func<IDbConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public override StorageTrouble? Classify(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.DiskFull or PostgresErrorCodes.InsufficientResources or PostgresErrorCodes.OutOfMemory } => StorageTrouble.Full,
+        PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.QueryCanceled } => StorageTrouble.Busy,
+        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.TooManyConnections } => StorageTrouble.Unavailable,
+        PostgresException => null,
+        NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException } => StorageTrouble.Unavailable,
+        System.Net.Sockets.SocketException => StorageTrouble.Unavailable,
+        _ when exception.InnerException is { } inner => Classify(inner),
+        _ => StorageTrouble.From(exception),
+    };
+
+    /// <summary>
+    /// Applies the embedded <c>Storage/Postgres/Migrations</c> scripts in one transaction under an advisory lock, recording the
+    /// version in <c>schema_version</c>: when several replicas start together one migrates, and the others wait and find
+    /// nothing to do.
+    /// </summary>
+    public override async Task<int> MigrateAsync(ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        Root.EnsureCreated();
+        var applied = await WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = MigrationLockKey }, t);
+            await c.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)", transaction: t);
+            var current = await c.ExecuteScalarAsync<int?>("SELECT max(version) FROM schema_version", transaction: t) ?? 0;
+            if (current > LatestSchemaVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The database is at schema version {current}, newer than this build knows ({LatestSchemaVersion}). Update ImageGen.");
+            }
+            var pending = Migrations.Where(m => m.Version > current).ToList();
+            foreach (var migration in pending)
+            {
+                await c.ExecuteAsync(migration.Sql, transaction: t);
+            }
+            if (pending.Count > 0)
+            {
+                await c.ExecuteAsync("DELETE FROM schema_version; INSERT INTO schema_version (version) VALUES (@version)", new { version = LatestSchemaVersion }, t);
+            }
+            return pending;
+        }, cancellationToken);
+        if (logger is not null)
+        {
+            LogMigrated(logger, applied.Count, LatestSchemaVersion, Describe);
+        }
+        return applied.Count;
+    }
+
+    public override void Dispose()
+    {
+        _dataSource.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} migration(s); schema is at version {Version} in {Database}")]
+    private static partial void LogMigrated(ILogger logger, int count, int version, string database);
+}
+
+internal sealed class PostgresDialect : SqlDialect
+{
+    public override string OrderIgnoringCase(string column) => $"lower({column})";
+
+    public override string LikeIgnoringCase => "ILIKE";
+
+    public override string JsonText(string column, string key) => $"({column}::jsonb ->> '{key}')";
+
+    public override string FixedOrderJoin => "JOIN";
+
+    public override string DescendingNullsLast(string column) => $"{column} DESC NULLS LAST";
+
+    public override string IsAnyOf(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override string? ResetIdentitySql(string table) =>
+        $"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)";
+}

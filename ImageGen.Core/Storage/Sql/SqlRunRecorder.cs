@@ -1,0 +1,94 @@
+using System.Data;
+using Dapper;
+using ImageGen.Core.Files;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+
+namespace ImageGen.Core.Storage.Sql;
+
+/// <summary>
+/// Runs and their images, each write in the same transaction as the fenced job update of <see cref="SqlJobQueue"/>: a run
+/// row exists only while the claim is ours, and its outcome is written only if the job's is.
+/// </summary>
+public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimeProvider time) : IRunRecorder
+{
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<RunStart?> StartAsync(ClaimedJob job, GeneratePayload payload, CancellationToken cancellationToken = default)
+    {
+        var settingsJson = RunSettings.Of(payload).ToJson();
+        var (start, lost) = await database.WriteAsync<(RunStart?, IReadOnlyList<RunPlace>)>(async (c, t) =>
+        {
+            var now = Now;
+            var runId = await c.ExecuteScalarAsync<long?>("""
+                INSERT INTO runs (work_item_id, job_id, attempt, model, prompt, settings_json, status, parent_run_id, adjustment, brand_revision_id, created_at, updated_at)
+                SELECT @WorkItemId, @Id, @Attempt, @Model, @ComposedPrompt, @settingsJson, 'running', @ParentRunId, @Adjustment, @BrandRevisionId, @now, @now
+                WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running')
+                RETURNING id
+                """,
+                new { payload.WorkItemId, job.Id, job.Attempt, payload.Model, payload.ComposedPrompt, settingsJson, payload.ParentRunId, payload.Adjustment, payload.BrandRevisionId, job.ClaimToken, now },
+                t);
+            if (runId is not { } id)
+            {
+                return (null, []);
+            }
+            // Runs of this job that an earlier claim left open: that worker is gone (the job was claimed again). Only now
+            // that the claim is known to be ours: a stale worker must not close the run of the one that took over.
+            var lost = await queue.CloseRunsAsync(c, t, [job.Id], RunStatus.Failed, QueueMessages.LostRun + " The job was claimed again.", now, exceptRunId: id);
+            var slugs = await c.QuerySingleOrDefaultAsync<(string, string)?>("""
+                SELECT p.slug, w.slug FROM work_items w JOIN projects p ON p.id = w.project_id WHERE w.id = @workItemId
+                """, new { workItemId = job.WorkItemId ?? payload.WorkItemId }, t);
+            var place = slugs is var (project, item) ? new RunPlace(project, item, id) : RunPlace.Unfiled(job.Id, id);
+            return (new RunStart(id, place), lost);
+        }, cancellationToken);
+        queue.DeleteRuns(lost);
+        return start;
+    }
+
+    public async Task<RunFinish> FinishAsync(ClaimedJob job, long? runId, RunOutcome outcome, CancellationToken cancellationToken = default) =>
+        await database.WriteAsync(async (c, t) =>
+        {
+            var (finish, runStatus, message) = outcome switch
+            {
+                RunOutcome.Succeeded => (await queue.SucceedAsync(c, t, job) ? RunFinish.Succeeded : RunFinish.Lost, RunStatus.Succeeded, null),
+                RunOutcome.Failed f => (await queue.FailAsync(c, t, job, f.Message, f.Transient, f.RetryAfter) switch
+                {
+                    FailOutcome.WillRetry => RunFinish.WillRetry,
+                    FailOutcome.Failed => RunFinish.Failed,
+                    _ => RunFinish.Lost,
+                }, RunStatus.Failed, f.Message),
+                RunOutcome.Canceled x => (await queue.MarkCanceledAsync(c, t, job, x.Reason) ? RunFinish.Canceled : RunFinish.Lost, RunStatus.Canceled, x.Reason),
+                RunOutcome.Released r => (await queue.ReleaseAsync(c, t, job) ? RunFinish.Released : RunFinish.Lost, RunStatus.Canceled, r.Reason),
+                _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
+            };
+            if (finish == RunFinish.Lost || runId is not { } id)
+            {
+                return finish;
+            }
+            var now = Now;
+            await c.ExecuteAsync("""
+                UPDATE runs SET status = @runStatus, error_message = @message, finished_at = @now, updated_at = @now
+                WHERE id = @id
+                """, new { id, runStatus, message, now }, t);
+            if (outcome is RunOutcome.Succeeded succeeded)
+            {
+                await RecordImagesAsync(c, t, id, succeeded.Images, now);
+            }
+            return finish;
+        }, cancellationToken);
+
+    private static async Task RecordImagesAsync(IDbConnection c, IDbTransaction t, long runId, IReadOnlyList<StoredImage> stored, long now)
+    {
+        // Candidates to look at: a draft or generating item is now in review (a final stays final), but only once
+        // none of its jobs is queued or running: the same rule as the trigger that settles it on a failure.
+        await c.ExecuteAsync("""
+            UPDATE work_items SET status = 'review', updated_at = @now
+            WHERE id = (SELECT work_item_id FROM runs WHERE id = @runId) AND status IN ('draft', 'generating')
+              AND NOT EXISTS (SELECT 1 FROM jobs WHERE work_item_id = work_items.id AND status IN ('queued', 'running'))
+            """, new { runId, now }, t);
+        await c.ExecuteAsync("""
+            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, created_at)
+            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @ThumbnailPath, @now)
+            """, stored.Select(i => new { runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, now }), t);
+    }
+}

@@ -1,0 +1,55 @@
+using ImageGen.Core.Files;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Storage.Postgres;
+using ImageGen.Core.Storage.Sql;
+using ImageGen.Core.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.Core.Storage;
+
+/// <summary>Chooses the backend from configuration and registers it behind the ports.</summary>
+public static class StorageServices
+{
+    /// <summary>The connection string name the AppHost gives PostgreSQL (<c>ConnectionStrings:imagegen</c>).</summary>
+    public const string ConnectionStringName = "imagegen";
+
+    /// <summary>
+    /// <c>Storage:Provider</c> = <c>sqlite</c> (default) or <c>postgres</c>; PostgreSQL's connection string comes from
+    /// <c>Storage:ConnectionString</c> or <c>ConnectionStrings:imagegen</c>.
+    /// </summary>
+    public static IServiceCollection AddImageGenStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName)
+            .PostConfigure<IConfiguration>((options, configuration) =>
+                options.ConnectionString ??= configuration.GetConnectionString(ConnectionStringName));
+        services.AddSingleton<IImageStore>(sp => new LocalImageStore(sp.GetRequiredService<DataRoot>()));
+        services.AddSingleton(sp => Open(sp.GetRequiredService<DataRoot>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => CreateQueue(sp.GetRequiredService<Database>(), sp.GetRequiredService<IImageStore>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<QueueOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqlJobQueue>());
+        services.AddSingleton<IRunRecorder, SqlRunRecorder>();
+        return services;
+    }
+
+    /// <summary>The queue of <paramref name="database"/>'s backend.</summary>
+    public static SqlJobQueue CreateQueue(Database database, IImageStore images, TimeProvider time, IOptions<QueueOptions> options, ILoggerFactory? loggers = null) => database switch
+    {
+        PostgresDatabase postgres => new PostgresJobQueue(postgres, images, time, options, loggers?.CreateLogger<PostgresJobQueue>()),
+        SqliteDatabase sqlite => new SqliteJobQueue(sqlite, images, time, options),
+        _ => throw new InvalidOperationException($"No queue for storage provider '{database.Provider}'."),
+    };
+
+    /// <summary>The database <paramref name="options"/> names, over the data folder <paramref name="root"/>.</summary>
+    public static Database Open(DataRoot root, StorageOptions options) => options.Provider.Trim().ToLowerInvariant() switch
+    {
+        StorageProviders.Sqlite => new SqliteDatabase(root, options),
+        StorageProviders.Postgres when !string.IsNullOrWhiteSpace(options.ConnectionString) => new PostgresDatabase(root, options.ConnectionString, options),
+        StorageProviders.Postgres => throw new InvalidOperationException(
+            "Storage:Provider is 'postgres' but no connection string is set: set Storage:ConnectionString or ConnectionStrings:imagegen."),
+        var other => throw new InvalidOperationException($"Storage:Provider '{other}' is not known: use 'sqlite' or 'postgres'."),
+    };
+}
