@@ -2,11 +2,15 @@ using ImageGen.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// One data folder for both processes: the SQLite file, images and exports.
-var dataDir = builder.AddParameter("data-dir", builder.ResolveDataDirectory());
+// One data folder for every process: images and exports (and, on SQLite, the database file).
+var dataDirectory = builder.ResolveDataDirectory();
+var dataDir = builder.AddParameter("data-dir", dataDirectory);
 
 // A new random key at every start: the worker runs commands only for callers that send it (web, dashboard).
 var workerKey = builder.AddWorkerKey();
+
+// The store: SQLite in the data folder (default), or PostgreSQL with --Parameters:store=postgres (docs/ARCHITECTURE.md).
+var store = builder.ResolveStore();
 
 var worker = builder.AddProject<Projects.ImageGen_Worker>("worker")
     .WithEnvironment("ImageGen__DataDir", dataDir)
@@ -21,6 +25,8 @@ var web = builder.AddProject<Projects.ImageGen_Web>("web")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()
     .WithUrlForEndpoint("http", url => url.DisplayText = "Open ImageGen");
+
+builder.UseStore(store, dataDirectory, worker, web);
 
 // Provider keys and addresses, only when set: keys as secret parameters (masked in the dashboard).
 builder.ForwardProviderSettings(worker, web);

@@ -98,3 +98,61 @@ internal static class Extensions
         }
     }
 }
+
+/// <summary>Which store the AppHost runs the app on, and how many worker replicas.</summary>
+internal sealed record StoreChoice(string Provider, int WorkerReplicas);
+
+internal static class StoreExtensions
+{
+    /// <summary>
+    /// <c>Parameters:store</c>: <c>sqlite</c> (default) or <c>postgres</c>; <c>Parameters:worker-replicas</c>: how many worker
+    /// processes (1 on SQLite, 2 on PostgreSQL by default). Bad values stop the start with a message saying which.
+    /// </summary>
+    public static StoreChoice ResolveStore(this IDistributedApplicationBuilder builder)
+    {
+        var provider = (builder.Configuration["Parameters:store"] ?? "sqlite").Trim().ToLowerInvariant();
+        if (provider is not ("sqlite" or "postgres"))
+        {
+            throw new InvalidOperationException($"Parameters:store is '{provider}': use 'sqlite' (the default) or 'postgres'.");
+        }
+        var replicas = provider == "postgres" ? 2 : 1;
+        if (builder.Configuration["Parameters:worker-replicas"] is { Length: > 0 } configured
+            && (!int.TryParse(configured, out replicas) || replicas is < 1 or > 16))
+        {
+            throw new InvalidOperationException($"Parameters:worker-replicas is '{configured}': use a whole number from 1 to 16.");
+        }
+        return new StoreChoice(provider, replicas);
+    }
+
+    /// <summary>
+    /// On PostgreSQL: a connection string given as <c>ConnectionStrings:imagegen</c> is used as it is; otherwise the AppHost
+    /// runs its own server (<see cref="LocalPostgres"/>). Web and worker get it as <c>ConnectionStrings:imagegen</c> and wait
+    /// for it; the worker runs as <see cref="StoreChoice.WorkerReplicas"/> replicas.
+    /// </summary>
+    public static void UseStore(this IDistributedApplicationBuilder builder, StoreChoice store, string dataDirectory,
+        IResourceBuilder<ProjectResource> worker, IResourceBuilder<ProjectResource> web)
+    {
+        if (store.WorkerReplicas > 1)
+        {
+            worker.WithReplicas(store.WorkerReplicas);
+        }
+        if (store.Provider != "postgres")
+        {
+            return;
+        }
+        foreach (var project in new[] { worker, web })
+        {
+            project.WithEnvironment("Storage__Provider", "postgres");
+        }
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("imagegen")))
+        {
+            var existing = builder.AddConnectionString("imagegen");
+            worker.WithReference(existing);
+            web.WithReference(existing);
+            return;
+        }
+        var postgres = builder.AddLocalPostgres("postgres", dataDirectory);
+        worker.WithReference(postgres, connectionName: "imagegen").WaitFor(postgres);
+        web.WithReference(postgres, connectionName: "imagegen").WaitFor(postgres);
+    }
+}

@@ -6,8 +6,22 @@ using ImageGen.Testing;
 namespace ImageGen.Worker.Tests;
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class WorkerCrashFacts
+public abstract class WorkerCrashFacts(bool onPostgres)
 {
+    private Dictionary<string, string> Settings(WorkerTestHost host, string? cliPath = null)
+    {
+        var settings = new Dictionary<string, string>(FastLeases);
+        foreach (var (key, value) in host.StoreSettings)
+        {
+            settings[key] = value;
+        }
+        if (cliPath is not null)
+        {
+            settings["Worker:CliPath"] = cliPath;
+        }
+        return settings;
+    }
+
     private static readonly Dictionary<string, string> FastLeases = new()
     {
         // The CLI's heartbeat timeout is half the lease (1.5 s): renewals every 0.25 s leave it six beats of room
@@ -21,20 +35,20 @@ public sealed class WorkerCrashFacts
     [Fact]
     public async Task KilledWorker_JobIsClaimedAgainAfterItsLease_AndCompletes()
     {
-        await using var host = new WorkerTestHost(); // used for its database and helpers; its host is not started
+        await using var host = await WorkerTestHost.CreateAsync(onPostgres); // used for its store and helpers; its host is not started
         await Migrate(host);
         var hanging = FakeCli.Hanging(host.ScratchDirectory);
         var jobId = await host.EnqueueAsync(maxAttempts: 3);
         try
         {
-            using (var doomed = ServiceProcess.StartWorker(host.Root.Path, new Dictionary<string, string>(FastLeases) { ["Worker:CliPath"] = hanging.Path }))
+            using (var doomed = ServiceProcess.StartWorker(host.Root.Path, Settings(host, hanging.Path)))
             {
                 await Eventually.TrueAsync(() => hanging.Pids.Count == 2, TimeSpan.FromSeconds(60), "the first worker to start the CLI");
                 Assert.Equal(JobStatus.Running, (await host.Queue.GetAsync(jobId))!.Status);
                 doomed.KillHard();
             }
 
-            using var rescuer = ServiceProcess.StartWorker(host.Root.Path, FastLeases); // with the real CLI
+            using var rescuer = ServiceProcess.StartWorker(host.Root.Path, Settings(host)); // with the real CLI
             var job = await host.WaitForStatusAsync(jobId, JobStatus.Succeeded, TimeSpan.FromSeconds(60));
 
             Assert.Equal(2, job.Attempt);
@@ -55,19 +69,19 @@ public sealed class WorkerCrashFacts
     [Fact]
     public async Task KilledWorker_WithAttemptsUsedUp_JobFailsWithWorkerLost()
     {
-        await using var host = new WorkerTestHost();
+        await using var host = await WorkerTestHost.CreateAsync(onPostgres);
         await Migrate(host);
         var hanging = FakeCli.Hanging(host.ScratchDirectory);
         var jobId = await host.EnqueueAsync(maxAttempts: 1);
         try
         {
-            using (var doomed = ServiceProcess.StartWorker(host.Root.Path, new Dictionary<string, string>(FastLeases) { ["Worker:CliPath"] = hanging.Path }))
+            using (var doomed = ServiceProcess.StartWorker(host.Root.Path, Settings(host, hanging.Path)))
             {
                 await Eventually.TrueAsync(() => hanging.Pids.Count == 2, TimeSpan.FromSeconds(60), "the worker to start the CLI");
                 doomed.KillHard();
             }
 
-            using var survivor = ServiceProcess.StartWorker(host.Root.Path, FastLeases);
+            using var survivor = ServiceProcess.StartWorker(host.Root.Path, Settings(host));
             var job = await host.WaitForStatusAsync(jobId, JobStatus.Failed, TimeSpan.FromSeconds(60));
 
             Assert.Equal(1, job.Attempt);
@@ -82,3 +96,9 @@ public sealed class WorkerCrashFacts
 
     private static Task Migrate(WorkerTestHost host) => ImageGen.Core.Storage.Migrator.MigrateAsync(host.Database);
 }
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SqliteWorkerCrashFacts() : WorkerCrashFacts(onPostgres: false);
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class PostgresWorkerCrashFacts() : WorkerCrashFacts(onPostgres: true);

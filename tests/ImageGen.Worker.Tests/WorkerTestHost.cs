@@ -4,6 +4,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Files;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Postgres;
 using ImageGen.Core.Storage.Sqlite;
 using ImageGen.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -18,15 +19,31 @@ public sealed class WorkerTestHost : IAsyncDisposable
     private readonly TempDirectory _directory = new("worker");
     private WebApplicationFactory<Program>? _factory;
 
-    public WorkerTestHost()
+    public WorkerTestHost() : this(null)
     {
-        Root = new DataRoot(_directory.Path);
-        Database = new SqliteDatabase(Root);
-        Queue = new SqliteJobQueue(Database, new LocalImageStore(Root), TimeProvider.System, Options.Create(new QueueOptions()));
     }
 
+    private WorkerTestHost(string? postgresConnectionString)
+    {
+        Root = new DataRoot(_directory.Path);
+        Database = postgresConnectionString is null ? new SqliteDatabase(Root) : new PostgresDatabase(Root, postgresConnectionString);
+        Queue = StorageServices.CreateQueue(Database, new LocalImageStore(Root), TimeProvider.System, Options.Create(new QueueOptions()));
+        if (postgresConnectionString is not null)
+        {
+            StoreSettings["Storage:Provider"] = StorageProviders.Postgres;
+            StoreSettings["Storage:ConnectionString"] = postgresConnectionString;
+        }
+    }
+
+    /// <summary>A host whose store is a fresh database on the tests' PostgreSQL server, or SQLite in its folder.</summary>
+    public static async Task<WorkerTestHost> CreateAsync(bool onPostgres) =>
+        onPostgres ? new WorkerTestHost(await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("worker")) : new WorkerTestHost();
+
+    /// <summary>What a worker process needs to use this host's store (nothing for SQLite in the data folder).</summary>
+    public Dictionary<string, string> StoreSettings { get; } = [];
+
     public DataRoot Root { get; }
-    public SqliteDatabase Database { get; }
+    public Database Database { get; }
     public IJobQueue Queue { get; }
     public string ScratchDirectory => _directory.Combine("scratch");
 
@@ -63,6 +80,10 @@ public sealed class WorkerTestHost : IAsyncDisposable
     {
         await Migrator.MigrateAsync(Database);
         Settings[DataRoot.ConfigKey] = Root.Path;
+        foreach (var (key, value) in StoreSettings)
+        {
+            Settings[key] = value;
+        }
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             foreach (var (key, value) in Settings)
@@ -88,9 +109,9 @@ public sealed class WorkerTestHost : IAsyncDisposable
         var workItemId = await Database.WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync("""
-                INSERT OR IGNORE INTO projects (id, name, slug, created_at, updated_at) VALUES (1, 'Demo', 'demo', 0, 0);
-                INSERT OR IGNORE INTO work_items (id, project_id, name, slug, type, prompt, created_at, updated_at)
-                VALUES (1, 1, 'Hero', 'hero', 'hero', 'a hero', 0, 0);
+                INSERT INTO projects (id, name, slug, created_at, updated_at) VALUES (1, 'Demo', 'demo', 0, 0) ON CONFLICT DO NOTHING;
+                INSERT INTO work_items (id, project_id, name, slug, type, prompt, created_at, updated_at)
+                VALUES (1, 1, 'Hero', 'hero', 'hero', 'a hero', 0, 0) ON CONFLICT DO NOTHING;
                 """, transaction: t);
             return 1L;
         });

@@ -19,6 +19,7 @@ public sealed partial class PostgresDatabase : Database
     private const long MigrationLockKey = 0x1A6E_6E00;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlConnectionStringBuilder _settings;
 
     public PostgresDatabase(DataRoot root, string connectionString, StorageOptions? options = null) : base(root, options)
     {
@@ -31,6 +32,7 @@ public sealed partial class PostgresDatabase : Database
         var lockTimeout = ((long)Options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         builder.Options = string.Join(' ', new[] { builder.Options, $"-c lock_timeout={lockTimeout}" }.Where(o => !string.IsNullOrWhiteSpace(o)));
         Describe = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
+        _settings = builder;
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
@@ -76,6 +78,7 @@ public sealed partial class PostgresDatabase : Database
     public override async Task<int> MigrateAsync(ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         Root.EnsureCreated();
+        await EnsureDatabaseExistsAsync(cancellationToken);
         var applied = await WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = MigrationLockKey }, t);
@@ -102,6 +105,33 @@ public sealed partial class PostgresDatabase : Database
             LogMigrated(logger, applied.Count, LatestSchemaVersion, Describe);
         }
         return applied.Count;
+    }
+
+    /// <summary>
+    /// Creates the database the connection string names when the server does not have it yet (a server just made by
+    /// <c>initdb</c>, as the AppHost's is). Two processes racing to create it both succeed.
+    /// </summary>
+    private async Task EnsureDatabaseExistsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var probe = await _dataSource.OpenConnectionAsync(cancellationToken);
+            return;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+        }
+        var maintenance = new NpgsqlConnectionStringBuilder(_settings.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            // CREATE DATABASE takes no parameters: quote the name as an identifier.
+            await connection.ExecuteAsync($"CREATE DATABASE \"{_settings.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+        }
     }
 
     public override void Dispose()

@@ -1,0 +1,73 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using ImageGen.Core;
+using ImageGen.Core.Catalog;
+using ImageGen.Core.Files;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Postgres;
+using ImageGen.Testing;
+using Microsoft.Extensions.Options;
+
+namespace ImageGen.AppHost.Tests;
+
+/// <summary>
+/// <c>--Parameters:store=postgres</c>: the AppHost runs PostgreSQL itself from the Debian binaries, waits for it, and runs
+/// two worker replicas on it; a job queued straight into PostgreSQL is heard (NOTIFY), generated and recorded end to end.
+/// </summary>
+public sealed class PostgresModeFacts
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task PostgresMode_RunsTheServerAndTwoWorkerReplicas_AndAJobGoesEndToEnd()
+    {
+        using var data = new ImageGen.Testing.TempDirectory("apphost-pg");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ImageGen_AppHost>(
+            [$"--Parameters:data-dir={data.Path}", "--Parameters:store=postgres", $"--Parameters:postgres-data={data.Combine("pg")}"],
+            (options, _) => options.DisableDashboard = true,
+            cancellationToken);
+        await using var app = await builder.BuildAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("postgres", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("web", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        var healthyReplicas = new HashSet<string>();
+        await foreach (var update in app.ResourceNotifications.WatchAsync(cancellationToken).WithCancellation(cancellationToken))
+        {
+            if (update.Resource.Name == "worker" && update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+            {
+                healthyReplicas.Add(update.ResourceId);
+            }
+            if (healthyReplicas.Count == 2)
+            {
+                break;
+            }
+        }
+        Assert.Equal(2, healthyReplicas.Count);
+        Assert.False(File.Exists(Path.Combine(data.Path, "imagegen.db"))); // nothing went to SQLite
+
+        var connectionString = await app.GetConnectionStringAsync("postgres", cancellationToken);
+        Assert.NotNull(connectionString);
+        var root = new DataRoot(data.Path);
+        using var database = new PostgresDatabase(root, connectionString!);
+        await Eventually.GetAsync(() => database.ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<int?>(c, "SELECT max(version) FROM schema_version")),
+            v => v == database.LatestSchemaVersion, TimeSpan.FromSeconds(30), "the web app's and the workers' migration");
+        var catalog = new CatalogStore(database, TimeProvider.System);
+        var projectId = (await catalog.CreateProjectAsync("Launch", "launch", null, cancellationToken))!.Value;
+        var itemId = (await catalog.CreateWorkItemAsync(projectId, "Hero", "hero", "other", "a cup", "", null, cancellationToken))!.Value;
+        var queue = StorageServices.CreateQueue(database, new LocalImageStore(root), TimeProvider.System, Options.Create(new QueueOptions()));
+        var payload = new GeneratePayload { WorkItemId = itemId, Model = "offline/procedural", ComposedPrompt = "a cup", Count = 2, Size = "256x256", Seed = 3 };
+        var jobId = (await queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = itemId }, cancellationToken)).JobId;
+
+        var job = await Eventually.GetAsync(() => queue.GetAsync(jobId, cancellationToken), j => j!.Status is JobStatus.Succeeded or JobStatus.Failed,
+            TimeSpan.FromSeconds(60), "the job to finish on a worker replica");
+        Assert.True(job!.Status == JobStatus.Succeeded, job.ErrorMessage);
+        var paths = (await database.ReadAsync(c => Dapper.SqlMapper.QueryAsync<string>(c, "SELECT path FROM run_images"))).ToList();
+        Assert.Equal(2, paths.Count);
+        Assert.All(paths, p => Assert.True(File.Exists(root.ResolveRelative(p)), p));
+    }
+}
