@@ -24,8 +24,6 @@ public abstract class SqlJobQueue(Database database, IImageStore images, TimePro
 
     private QueueOptions Options => options.Value;
 
-    protected Database Database => database;
-
     public long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public virtual bool WakesWorkers => false;
