@@ -13,7 +13,20 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var settings = ProviderSettings.FromEnvironment();
+        ProviderSettings settings;
+        try
+        {
+            settings = ProviderSettings.FromEnvironment();
+        }
+        catch (ImageGenException e)
+        {
+            await stderr.WriteLineAsync($"imagegen: error: {e.Message}");
+            if (args.Contains("--json"))
+            {
+                await stdout.WriteLineAsync(new CliError("usage", e.Message).ToJson());
+            }
+            return ExitCodes.Usage;
+        }
         var registry = ModelRegistry.CreateDefault(settings);
         var redactor = SecretRedactor.For(settings);
         var root = new RootCommand("imagegen: generate brand-consistent images from the command line.")

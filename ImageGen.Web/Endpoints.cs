@@ -45,6 +45,17 @@ public static class Endpoints
                 : Results.NotFound();
         });
 
+        // Brand assets and work item uploads by id; their files are content-addressed, so the hash is the ETag.
+        app.MapGet("/assets/{id:long}", async (long id, ImageGen.Core.Assets.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
+            await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveRelative(asset.Path) is { } file && File.Exists(file)
+                ? Results.File(file, ImageFormats.ContentType(asset.Format), entityTag: new EntityTagHeaderValue($"\"{asset.Sha256}\""))
+                : Results.NotFound());
+
+        app.MapGet("/assets/{id:long}/thumbnail", async (long id, ImageGen.Core.Assets.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
+            await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveRelative(asset.ThumbnailPath) is { } file && File.Exists(file)
+                ? Results.File(file, "image/webp", entityTag: new EntityTagHeaderValue($"\"{asset.Sha256}-t\""))
+                : Results.NotFound());
+
         // Export bundles by file name only (letters, digits, hyphens, dots; in the exports folder).
         app.MapGet("/exports/{fileName}", (string fileName, ImageGen.Core.Iteration.ExportBuilder exports) =>
             exports.Resolve(fileName) is { } path ? Results.File(path, "application/zip", fileDownloadName: fileName) : Results.NotFound());

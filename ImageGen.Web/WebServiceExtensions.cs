@@ -18,6 +18,7 @@ public static class WebServiceExtensions
             form.ValueLengthLimit = FormValueLimitBytes);
         builder.Services.AddSingleton<AssetManifest>();
         builder.Services.AddScoped<JobSubmitter>();
+        builder.Services.AddScoped<AssetUploader>();
 #pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient<WorkerClient>(client =>
             {

@@ -21,12 +21,23 @@ public static class GenerateCommand
         var format = new Option<string>("--format") { Description = "png, jpeg or webp.", DefaultValueFactory = _ => ImageFormats.Png };
         format.AcceptOnlyFromAmong([.. ImageFormats.All, "jpg"]);
         var seed = new Option<long?>("--seed") { Description = "Seed of the first image; image i uses seed+i. Random when omitted." };
+        var references = new Option<FileInfo[]>("--reference")
+        {
+            Description = $"A reference image (PNG, JPEG or WebP) to shape the result; repeat for several, up to the model's limit ({GenerateRequest.MaxReferences} at most).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var source = new Option<FileInfo?>("--source") { Description = "An image to start from (image-to-image), on models that take one." };
+        var mask = new Option<FileInfo?>("--mask") { Description = "A PNG with alpha, the source's size: its transparent pixels mark what to change." };
+        var background = new Option<string>("--background") { Description = "auto, transparent (PNG or WebP only) or opaque.", DefaultValueFactory = _ => Backgrounds.Auto };
+        background.AcceptOnlyFromAmong([.. Backgrounds.All]);
+        var quality = new Option<string>("--quality") { Description = "auto, low, medium or high, on models with a quality setting.", DefaultValueFactory = _ => Qualities.Auto };
+        quality.AcceptOnlyFromAmong([.. Qualities.All]);
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the images and imagegen.json to.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the manifest (or an error) as JSON on stdout." };
 
         var command = new Command("generate", "Generate images from a prompt.")
         {
-            prompt, promptFile, model, count, size, aspectRatio, format, seed, output, json,
+            prompt, promptFile, model, count, size, aspectRatio, format, seed, references, source, mask, background, quality, output, json,
         };
         command.Validators.Add(result =>
         {
@@ -50,12 +61,21 @@ public static class GenerateCommand
                 parse.GetValue(count),
                 ImageSize.Resolve(parse.GetValue(size), parse.GetValue(aspectRatio)),
                 ImageFormats.Parse(parse.GetValue(format))!,
-                parse.GetValue(seed));
+                parse.GetValue(seed))
+            {
+                ReferencePaths = [.. (parse.GetValue(references) ?? []).Select(f => f.FullName)],
+                SourcePath = parse.GetValue(source)?.FullName,
+                MaskPath = parse.GetValue(mask)?.FullName,
+                Background = parse.GetValue(background)!,
+                Quality = parse.GetValue(quality)!,
+            };
             activity?.SetTag("imagegen.model", request.Model);
             activity?.SetTag("imagegen.count", request.Count);
             activity?.SetTag("imagegen.size", request.Size.ToString());
             activity?.SetTag("imagegen.format", request.Format);
-            await stderr.WriteLineAsync($"imagegen: generating {request.Count} image(s) with {request.Model} at {request.Size} {request.Format}");
+            await stderr.WriteLineAsync($"imagegen: generating {request.Count} image(s) with {request.Model} at {request.Size} {request.Format}"
+                + (request.ReferencePaths.Count > 0 ? $", {request.ReferencePaths.Count} reference(s)" : "")
+                + (request.SourcePath is null ? "" : ", from a source image"));
             var manifest = await new ImageGenerator(registry).GenerateAsync(request, parse.GetValue(output)!.FullName, cancellationToken);
             foreach (var image in manifest.Images)
             {

@@ -22,9 +22,36 @@ public static class ModelsCommand
             foreach (var model in models)
             {
                 var state = model.Available ? "available" : $"unavailable: {model.UnavailableReason}";
-                await stdout.WriteLineAsync($"{model.Id,-28} {state}");
+                await stdout.WriteLineAsync($"{model.Id,-30} {state} ({Describe(model.Capabilities)})");
             }
         });
         return command;
+    }
+
+    /// <summary>What a model takes, in a few words: "images ≤16, source, mask, transparent, quality, seed" or "text only".</summary>
+    public static string Describe(ModelCapabilities c)
+    {
+        var parts = new List<string> { c.TakesImages ? $"images ≤{c.MaxInputImages}" : "text only" };
+        if (c.SourceImage)
+        {
+            parts.Add("source");
+        }
+        if (c.Mask)
+        {
+            parts.Add("mask");
+        }
+        if (c.Transparency)
+        {
+            parts.Add("transparent");
+        }
+        if (c.Qualities.Count > 0)
+        {
+            parts.Add("quality");
+        }
+        if (c.Seed)
+        {
+            parts.Add("seed");
+        }
+        return string.Join(", ", parts);
     }
 }

@@ -30,21 +30,29 @@ public sealed class CatalogStore(Database database, TimeProvider time)
                 """, new { name, slug, description, markdown = Lines(markdown), now = Now }, t);
             if (id is { } brandId)
             {
-                await AddRevisionAsync(c, t, brandId);
+                await AddRevisionAsync(c, t, brandId, Now);
             }
             return id;
         }, cancellationToken);
 
-    /// <summary>Records the brand's current name and text as its next revision, unless they equal the latest one.</summary>
-    private async Task AddRevisionAsync(System.Data.IDbConnection c, System.Data.IDbTransaction t, long brandId) =>
+    /// <summary>
+    /// Records the brand's current name, text and active assets as its next revision, unless they equal the latest one.
+    /// Called in the transaction of every change to any of them (the text here, the assets in <see cref="Assets.AssetStore"/>).
+    /// </summary>
+    internal static async Task AddRevisionAsync(System.Data.IDbConnection c, System.Data.IDbTransaction t, long brandId, long now)
+    {
+        var assetIds = string.Join(",", await c.QueryAsync<long>(
+            "SELECT id FROM assets WHERE brand_id = @brandId AND retired_at IS NULL ORDER BY id", new { brandId }, t));
         await c.ExecuteAsync("""
-            INSERT INTO brand_revisions (brand_id, revision, name, content_markdown, created_at)
-            SELECT b.id, COALESCE((SELECT max(revision) FROM brand_revisions WHERE brand_id = b.id), 0) + 1, b.name, b.content_markdown, @now
+            INSERT INTO brand_revisions (brand_id, revision, name, content_markdown, asset_ids, created_at)
+            SELECT b.id, COALESCE((SELECT max(revision) FROM brand_revisions WHERE brand_id = b.id), 0) + 1, b.name, b.content_markdown, @assetIds, @now
             FROM brands b
             WHERE b.id = @brandId AND NOT EXISTS (
                 SELECT 1 FROM brand_revisions r WHERE r.brand_id = b.id AND r.name = b.name AND r.content_markdown = b.content_markdown
+                  AND r.asset_ids = @assetIds
                   AND r.revision = (SELECT max(revision) FROM brand_revisions WHERE brand_id = b.id))
-            """, new { brandId, now = Now }, t);
+            """, new { brandId, assetIds, now }, t);
+    }
 
     /// <returns>False when no brand has that id.</returns>
     public Task<bool> UpdateBrandAsync(long id, string name, string description, string markdown, CancellationToken cancellationToken = default) =>
@@ -56,7 +64,7 @@ public sealed class CatalogStore(Database database, TimeProvider time)
                 """, new { id, name, description, markdown = Lines(markdown), now = Now }, t) == 1;
             if (updated)
             {
-                await AddRevisionAsync(c, t, id);
+                await AddRevisionAsync(c, t, id, Now);
             }
             return updated;
         }, cancellationToken);

@@ -23,6 +23,12 @@ public interface IImageStore
     /// <summary>Removes a run's files; a run that has none is fine. Best effort: never throws for a file that will not go.</summary>
     void Delete(RunPlace place);
 
+    /// <summary>
+    /// A local file holding the stored file <paramref name="key"/> (a candidate or an asset, as the database names it), for
+    /// the CLI to read; null when it is missing or would lie outside the store.
+    /// </summary>
+    string? LocalFile(string key);
+
     /// <summary>A local scratch folder for one attempt, named so the temporary-folder sweep can tell whose it is.</summary>
     string ScratchFolder(long jobId, string claimToken);
 }

@@ -37,5 +37,7 @@ public sealed class LocalImageStore(DataRoot root) : IImageStore
         }
     }
 
+    public string? LocalFile(string key) => root.ResolveRelative(key) is { } path && File.Exists(path) ? path : null;
+
     public string ScratchFolder(long jobId, string claimToken) => Path.Combine(root.TempDir, $"job-{jobId}-{claimToken[..Math.Min(8, claimToken.Length)]}");
 }

@@ -14,6 +14,9 @@ public sealed record GenerateManifest
     public required string Prompt { get; init; }
     public required GenerateSettings Settings { get; init; }
     public required IReadOnlyList<ManifestImage> Images { get; init; }
+
+    /// <summary>The images that went into the request (source, references, mask), by hash; null for text only.</summary>
+    public IReadOnlyList<ManifestInput>? Inputs { get; init; }
     public string Generator { get; init; } = $"imagegen {typeof(GenerateManifest).Assembly.GetName().Version?.ToString(3)}";
 
     public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, indented ? Json.Indented : Json.Options);
@@ -23,7 +26,17 @@ public sealed record GenerateManifest
         ?? throw new JsonException("The manifest is empty.");
 }
 
-public sealed record GenerateSettings(int Width, int Height, string AspectRatio, string Format, int Count, long Seed);
+public sealed record GenerateSettings(int Width, int Height, string AspectRatio, string Format, int Count, long Seed,
+    string Background = Backgrounds.Auto, string Quality = Qualities.Auto);
+
+/// <param name="Role">source, reference or mask.</param>
+/// <param name="Sha256">The hash of the file as given (not of a smaller copy sent in its place).</param>
+/// <param name="Note">What was done to it before sending (e.g. made smaller), when anything was.</param>
+public sealed record ManifestInput(string Role, string Name, string Sha256, string Format, int Width, int Height, string? Note = null)
+{
+    public static ManifestInput Of(string role, Imaging.InputImage image) =>
+        new(role, image.Name, image.Sha256, image.Format, image.Width, image.Height, image.Note);
+}
 
 /// <param name="Note">What the CLI did locally to meet the request (resized, converted), when it did anything.</param>
 public sealed record ManifestImage(string Path, int Width, int Height, string Format, long Bytes, long Seed, string? Note = null);

@@ -22,6 +22,15 @@ public sealed record GeneratePayload
     public long? ParentRunId { get; init; }
     public long? BrandRevisionId { get; init; }
 
+    /// <summary>The reference images, snapshotted when the job was queued: each file's place and hash.</summary>
+    public IReadOnlyList<InputFile>? References { get; init; }
+
+    /// <summary>The candidate "more like this" starts from, when the model takes a source image.</summary>
+    public InputFile? Source { get; init; }
+
+    public string Background { get; init; } = Backgrounds.Auto;
+    public string Quality { get; init; } = Qualities.Auto;
+
     public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
 
     public static GeneratePayload FromJson(string json) =>
@@ -40,6 +49,27 @@ public sealed record GeneratePayload
             return "unknown";
         }
     }
+}
+
+/// <summary>
+/// A file a job sends to the model: its place under the data folder (content-addressed for assets, the run folder for a
+/// candidate), its SHA-256 when queued (the worker refuses a file that no longer matches), its format and a label.
+/// </summary>
+public sealed record InputFile(string Path, string Sha256, string Format, string Name)
+{
+    /// <summary>The brand asset or upload it is, for a reference.</summary>
+    public long? AssetId { get; init; }
+
+    /// <summary>The candidate it is, for a source image.</summary>
+    public long? ImageId { get; init; }
+
+    /// <summary>logo, style, product or other, for a reference.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>How a page or a diff names it: "logo.png (logo, 4d10e58b)" or "image #12 (4d10e58b)".</summary>
+    public string Describe() =>
+        ImageId is { } image ? $"image #{image} ({Sha256[..Math.Min(8, Sha256.Length)]})"
+        : $"{Name} ({(Role is null ? "" : Role + ", ")}{Sha256[..Math.Min(8, Sha256.Length)]})";
 }
 
 /// <summary>JSON conventions shared by payloads, manifests and sidecars: camelCase, nulls omitted.</summary>

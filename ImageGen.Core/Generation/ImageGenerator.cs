@@ -6,6 +6,21 @@ namespace ImageGen.Core.Generation;
 /// <summary>A validated generate request, as the CLI parsed it.</summary>
 public sealed record GenerateRequest(string Prompt, string Model, int Count, ImageSize Size, string Format, long? Seed)
 {
+    /// <summary>Files of reference images, in the order they are sent.</summary>
+    public IReadOnlyList<string> ReferencePaths { get; init; } = [];
+
+    /// <summary>The file of the image to start from (image-to-image).</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>The file of a mask for <see cref="SourcePath"/>.</summary>
+    public string? MaskPath { get; init; }
+
+    public string Background { get; init; } = Backgrounds.Auto;
+    public string Quality { get; init; } = Qualities.Auto;
+
+    /// <summary>More reference files than this are refused whatever the model: 16, the most any provider takes.</summary>
+    public const int MaxReferences = 16;
+
     public const int MaxCount = 8;
     public const int MaxPromptLength = 32_000;
 }
@@ -30,16 +45,32 @@ public sealed class ImageGenerator(ModelRegistry registry)
         {
             throw ImageGenException.Usage($"--count {request.Count} is out of range: 1–{GenerateRequest.MaxCount}.");
         }
+        if (request.ReferencePaths.Count > GenerateRequest.MaxReferences)
+        {
+            throw ImageGenException.Usage($"{request.ReferencePaths.Count} references were given; the limit is {GenerateRequest.MaxReferences}.");
+        }
         var model = registry.Resolve(request.Model);
+        var problems = model.Info.Capabilities.Check(model.Info.Id, new GenerateOptions(
+            request.ReferencePaths.Count, request.SourcePath is not null, request.MaskPath is not null, request.Background, request.Quality, request.Format));
+        if (problems.Count > 0)
+        {
+            throw ImageGenException.Usage(string.Join(" ", problems.Select(p => p.Message)));
+        }
+        var (references, source, mask) = LoadInputs(request);
         // Seeds stay within 31 bits so every consumer (JSON, SQLite, other tools' seed fields) reads them exactly.
         var seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
 
+        var modelRequest = new ModelRequest(request.Prompt, request.Size, request.Format, request.Count, seed)
+        {
+            References = references, Source = source, Mask = mask, Background = request.Background, Quality = request.Quality,
+        };
         IReadOnlyList<ModelImage> images;
         using (var call = ImageGenTelemetry.Source.StartActivity($"model {model.Info.Id}"))
         {
             call?.SetTag("imagegen.model", model.Info.Id);
             call?.SetTag("imagegen.seed", seed);
-            images = await model.GenerateAsync(new ModelRequest(request.Prompt, request.Size, request.Format, request.Count, seed), cancellationToken);
+            call?.SetTag("imagegen.inputs", references.Count + (source is null ? 0 : 1));
+            images = await model.GenerateAsync(modelRequest, cancellationToken);
         }
 
         using var write = ImageGenTelemetry.Source.StartActivity("write files");
@@ -52,7 +83,7 @@ public sealed class ImageGenerator(ModelRegistry registry)
             if (!image.Finished)
             {
                 // Provider output: meet the requested size and format locally and embed provenance.
-                var provenance = new Provenance(request.Prompt, model.Info.Id, image.Seed, request.Size.Width, request.Size.Height, request.Format, OfflineProceduralModel.Generator);
+                var provenance = modelRequest.ProvenanceFor(model.Info.Id, image.Seed);
                 (var bytes, note) = ImageFinisher.Finish(image.Bytes, request.Size, request.Format, provenance);
                 image = image with { Bytes = bytes, Width = request.Size.Width, Height = request.Size.Height, Format = request.Format, Finished = true };
             }
@@ -65,12 +96,38 @@ public sealed class ImageGenerator(ModelRegistry registry)
         {
             Model = model.Info.Id,
             Prompt = request.Prompt,
-            Settings = new GenerateSettings(request.Size.Width, request.Size.Height, request.Size.AspectRatio, request.Format, request.Count, seed),
+            Settings = new GenerateSettings(request.Size.Width, request.Size.Height, request.Size.AspectRatio, request.Format, request.Count, seed,
+                request.Background, request.Quality),
             Images = entries,
+            Inputs = modelRequest.InputImages.Count == 0 && mask is null ? null : [
+                .. source is null ? [] : new[] { ManifestInput.Of("source", source) },
+                .. references.Select(r => ManifestInput.Of("reference", r)),
+                .. mask is null ? [] : new[] { ManifestInput.Of("mask", mask) },
+            ],
         };
         // The sidecar names files relative to its own folder, so it stays true when the folder moves.
         var sidecar = manifest with { Images = entries.Select(e => e with { Path = Path.GetFileName(e.Path) }).ToList() };
         await File.WriteAllTextAsync(Path.Combine(outputDirectory, GenerateManifest.SidecarFileName), sidecar.ToJson(), cancellationToken);
         return manifest;
+    }
+
+    private static (IReadOnlyList<InputImage> References, InputImage? Source, InputImage? Mask) LoadInputs(GenerateRequest request)
+    {
+        using var activity = ImageGenTelemetry.Source.StartActivity("read inputs");
+        var references = request.ReferencePaths.Select((path, i) => InputImage.Load(path, $"--reference {i + 1} ('{Path.GetFileName(path)}')")).ToList();
+        var source = request.SourcePath is { } s ? InputImage.Load(s, $"--source ('{Path.GetFileName(s)}')") : null;
+        var mask = request.MaskPath is { } m ? InputImage.Load(m, $"--mask ('{Path.GetFileName(m)}')") : null;
+        if (mask is not null && source is not null)
+        {
+            if (mask.Format != ImageFormats.Png || !mask.HasAlpha)
+            {
+                throw ImageGenException.Usage("--mask must be a PNG with an alpha channel: its transparent pixels mark what to change.");
+            }
+            if (mask.Width != source.Width || mask.Height != source.Height)
+            {
+                throw ImageGenException.Usage($"--mask is {mask.Width}x{mask.Height}; it must be the source image's size, {source.Width}x{source.Height}.");
+            }
+        }
+        return (references, source, mask);
     }
 }

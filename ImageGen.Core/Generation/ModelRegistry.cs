@@ -1,9 +1,14 @@
+using ImageGen.Core.Imaging;
 using ImageGen.Core.Providers;
 
 namespace ImageGen.Core.Generation;
 
 /// <summary>A model as the CLI and the UI list it. Unavailable models are listed with the reason, not hidden.</summary>
-public sealed record ModelInfo(string Id, string DisplayName, string Description, bool Available, string? UnavailableReason = null);
+public sealed record ModelInfo(string Id, string DisplayName, string Description, bool Available, string? UnavailableReason = null)
+{
+    /// <summary>What the model honours: the table validation, the generate form and <c>imagegen models --json</c> share.</summary>
+    public ModelCapabilities Capabilities { get; init; } = ModelCapabilities.TextOnly;
+}
 
 /// <summary>One image model behind a <c>provider/model</c> id.</summary>
 public interface IImageModel
@@ -14,7 +19,33 @@ public interface IImageModel
     Task<IReadOnlyList<ModelImage>> GenerateAsync(ModelRequest request, CancellationToken cancellationToken);
 }
 
-public sealed record ModelRequest(string Prompt, ImageSize Size, string Format, int Count, long Seed);
+public sealed record ModelRequest(string Prompt, ImageSize Size, string Format, int Count, long Seed)
+{
+    /// <summary>Images that shape the result (brand assets, uploads), in the order chosen.</summary>
+    public IReadOnlyList<InputImage> References { get; init; } = [];
+
+    /// <summary>The image to start from (image-to-image), when there is one.</summary>
+    public InputImage? Source { get; init; }
+
+    /// <summary>A PNG whose transparent pixels mark the part of <see cref="Source"/> to change.</summary>
+    public InputImage? Mask { get; init; }
+
+    public string Background { get; init; } = Backgrounds.Auto;
+    public string Quality { get; init; } = Qualities.Auto;
+
+    /// <summary>The images sent, source first: providers that take a list treat the first one as the image to edit.</summary>
+    public IReadOnlyList<InputImage> InputImages => Source is null ? References : [Source, .. References];
+
+    /// <summary>The provenance of one image made for this request.</summary>
+    public Provenance ProvenanceFor(string model, long seed) => new(Prompt, model, seed, Size.Width, Size.Height, Format, OfflineProceduralModel.Generator)
+    {
+        References = References.Count == 0 ? null : References.Select(r => r.Sha256).ToList(),
+        Source = Source?.Sha256,
+        Mask = Mask?.Sha256,
+        Background = Background == Backgrounds.Auto ? null : Background,
+        Quality = Quality == Qualities.Auto ? null : Quality,
+    };
+}
 
 /// <summary>
 /// One image from a model. <see cref="Finished"/> images are already in the requested size and format with

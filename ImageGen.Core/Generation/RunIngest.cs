@@ -17,7 +17,9 @@ public sealed class RunIngestException(string message, Exception? inner = null) 
 public sealed class RunIngest(IImageStore images)
 {
     /// <exception cref="RunIngestException">The manifest or a file is not what it should be; nothing was committed.</exception>
-    public async Task<IReadOnlyList<StoredImage>> StoreAsync(string manifestJson, string outputFolder, RunPlace place, CancellationToken cancellationToken = default)
+    /// <param name="background">What the job asked for: when <see cref="Backgrounds.Transparent"/>, each file's real alpha is
+    /// checked and an opaque one is stored with a warning rather than passing silently.</param>
+    public async Task<IReadOnlyList<StoredImage>> StoreAsync(string manifestJson, string outputFolder, RunPlace place, string background = Backgrounds.Auto, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -26,7 +28,7 @@ public sealed class RunIngest(IImageStore images)
             {
                 throw new InvalidDataException("the manifest lists no images.");
             }
-            var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long Seed, string Thumbnail)>();
+            var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long Seed, string Thumbnail, string? Warning)>();
             foreach (var image in manifest.Images)
             {
                 var name = Path.GetFileName(image.Path);
@@ -41,11 +43,14 @@ public sealed class RunIngest(IImageStore images)
                 // Made inside the output folder, so it is committed together with its image.
                 var thumbnail = Path.GetRelativePath(outputFolder, Thumbnails.Create(file, Path.Combine(outputFolder, Thumbnails.Folder)))
                     .Replace(Path.DirectorySeparatorChar, '/');
-                checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed, thumbnail));
+                var warning = background == Backgrounds.Transparent && Alpha.IsOpaque(file)
+                    ? "A transparent background was asked for, but this file is opaque: the model did not honour it."
+                    : null;
+                checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed, thumbnail, warning));
             }
             var keys = images.Commit(outputFolder, place);
             return checkedImages
-                .Select(i => new StoredImage(keys[i.Name], i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, keys[i.Thumbnail]))
+                .Select(i => new StoredImage(keys[i.Name], i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, keys[i.Thumbnail], i.Warning))
                 .ToList();
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or IOException or NetVips.VipsException or KeyNotFoundException)

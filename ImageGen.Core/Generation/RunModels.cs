@@ -9,4 +9,5 @@ public static class RunStatus
 }
 
 /// <summary>A file the worker has put in its run's place, ready to be recorded.</summary>
-public sealed record StoredImage(string RelativePath, string Format, int Width, int Height, long Bytes, string Sha256, long? Seed, string? ThumbnailPath = null);
+/// <param name="Warning">What a person should know before using it (e.g. a transparent background was asked and it is opaque).</param>
+public sealed record StoredImage(string RelativePath, string Format, int Width, int Height, long Bytes, string Sha256, long? Seed, string? ThumbnailPath = null, string? Warning = null);

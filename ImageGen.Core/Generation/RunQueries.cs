@@ -47,6 +47,9 @@ public sealed class RunImageView
     public bool Starred { get; init; }
     public double? Score { get; init; }
 
+    /// <summary>What ingest found that a person should see (e.g. opaque where transparency was asked).</summary>
+    public string? Warning { get; init; }
+
     public string FileName => System.IO.Path.GetFileName(Path);
 }
 
@@ -106,6 +109,8 @@ public sealed class RunQueries(Database database)
         public long RunId { get; init; }
         public long? Seed { get; init; }
         public string Format { get; init; } = "";
+        public string Path { get; init; } = "";
+        public string Sha256 { get; init; } = "";
         public long? WorkItemId { get; init; }
         public string Model { get; init; } = "";
         public string SettingsJson { get; init; } = "";
@@ -116,17 +121,17 @@ public sealed class RunQueries(Database database)
         database.ReadAsync(async c =>
         {
             var row = await c.QuerySingleOrDefaultAsync<ImageWithRun>("""
-                SELECT i.id, i.run_id, i.seed, i.format, r.work_item_id, r.model, r.settings_json
+                SELECT i.id, i.run_id, i.seed, i.format, i.path, i.sha256, r.work_item_id, r.model, r.settings_json
                 FROM run_images i JOIN runs r ON r.id = i.run_id WHERE i.id = @id
                 """, new { id });
             return row is null
                 ? ((RunImageView, long?, string, string)?)null
-                : (new RunImageView { Id = row.Id, RunId = row.RunId, Seed = row.Seed, Format = row.Format }, row.WorkItemId, row.Model, row.SettingsJson);
+                : (new RunImageView { Id = row.Id, RunId = row.RunId, Seed = row.Seed, Format = row.Format, Path = row.Path, Sha256 = row.Sha256 }, row.WorkItemId, row.Model, row.SettingsJson);
         }, cancellationToken);
 
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
-            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
+            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning FROM run_images WHERE id = @id", new { id }), cancellationToken);
 
     public Task<ImageOrigin?> GetImageOriginAsync(long imageId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ImageOrigin>("""
@@ -147,7 +152,7 @@ public sealed class RunQueries(Database database)
                    r.parent_run_id, r.adjustment
             FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit;
 
-            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score
+            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning
             FROM run_images i
             WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit)
             ORDER BY i.run_id, i.created_at, i.id;

@@ -14,10 +14,20 @@ public sealed record RunSettings
     public string? AspectRatio { get; init; }
     public string Format { get; init; } = "png";
     public long? Seed { get; init; }
+    public string Background { get; init; } = Backgrounds.Auto;
+    public string Quality { get; init; } = Qualities.Auto;
+
+    /// <summary>The reference images sent, with their hashes.</summary>
+    public IReadOnlyList<InputFile>? References { get; init; }
+
+    /// <summary>The candidate the run started from (image-to-image), with its hash.</summary>
+    public InputFile? Source { get; init; }
 
     public static RunSettings Of(GeneratePayload payload) => new()
     {
         Count = payload.Count, Size = payload.Size, AspectRatio = payload.AspectRatio, Format = payload.Format, Seed = payload.Seed,
+        Background = payload.Background, Quality = payload.Quality,
+        References = payload.References is { Count: > 0 } references ? references : null, Source = payload.Source,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
@@ -58,6 +68,22 @@ public sealed record RunSettings
         if (Seed is { } seed)
         {
             values["seed"] = seed.ToString(CultureInfo.InvariantCulture);
+        }
+        if (Background != Backgrounds.Auto)
+        {
+            values["background"] = Background;
+        }
+        if (Quality != Qualities.Auto)
+        {
+            values["quality"] = Quality;
+        }
+        if (References is { Count: > 0 } references)
+        {
+            values["references"] = string.Join(", ", references.Select(r => r.Describe()));
+        }
+        if (Source is { } source)
+        {
+            values["source"] = source.Describe();
         }
         return values;
     }

@@ -14,9 +14,18 @@ public static class ImageEncoder
     public const int DefaultAvifQuality = 60;
 
     /// <summary>Encodes packed RGB bytes (3 per pixel).</summary>
-    public static byte[] EncodeRgb(byte[] rgb, int width, int height, string format, Provenance? provenance, int? quality = null)
+    public static byte[] EncodeRgb(byte[] rgb, int width, int height, string format, Provenance? provenance, int? quality = null) =>
+        EncodePixels(rgb, width, height, 3, format, provenance, quality);
+
+    /// <summary>Encodes packed RGB (3 bands) or RGBA (4 bands, straight alpha) bytes.</summary>
+    public static byte[] EncodePixels(byte[] pixels, int width, int height, int bands, string format, Provenance? provenance, int? quality = null)
     {
-        using var image = Image.NewFromMemory(rgb, width, height, 3, Enums.BandFormat.Uchar);
+        using var image = Image.NewFromMemory(pixels, width, height, bands, Enums.BandFormat.Uchar);
+        if (bands == 4 && format == ImageFormats.Jpeg)
+        {
+            using var flattened = image.Flatten(background: [255, 255, 255]);
+            return Encode(flattened, format, provenance, quality);
+        }
         return Encode(image, format, provenance, quality);
     }
 

@@ -41,14 +41,9 @@ public static partial class Palette
     public static IReadOnlyList<Rgb> ForPrompt(string prompt)
     {
         var named = FromText(prompt);
-        if (named.Count >= 2)
+        if (named.Count > 0)
         {
-            return named;
-        }
-        if (named.Count == 1)
-        {
-            var (h, s, l) = ToHsl(named[0]);
-            return [named[0], FromHsl(h, s, Math.Clamp(l * 0.45, 0.05, 0.9)), FromHsl(h, s * 0.6, Math.Clamp(l + ((1 - l) * 0.6), 0.1, 0.95))];
+            return Shaded(named);
         }
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(prompt));
         var baseHue = ((hash[0] << 8) | hash[1]) / 65536.0 * 360.0;
@@ -64,6 +59,69 @@ public static partial class Palette
             0.45 + (hash[3 + i] / 255.0 * 0.45),
             0.30 + (hash[7 + i] / 255.0 * 0.40))).ToList();
     }
+
+    /// <summary>The colours as they are when there are two or more; one colour gets a darker and a lighter shade of itself.</summary>
+    public static IReadOnlyList<Rgb> Shaded(IReadOnlyList<Rgb> colours)
+    {
+        if (colours.Count != 1)
+        {
+            return colours;
+        }
+        var (h, s, l) = ToHsl(colours[0]);
+        return [colours[0], FromHsl(h, s, Math.Clamp(l * 0.45, 0.05, 0.9)), FromHsl(h, s * 0.6, Math.Clamp(l + ((1 - l) * 0.6), 0.1, 0.95))];
+    }
+
+    /// <summary>Most colours <see cref="Dominant"/> returns.</summary>
+    public const int MaxDominant = 5;
+
+    /// <summary>
+    /// The images' dominant colours, most common first: each image is shrunk to 64 px, its opaque pixels counted in
+    /// 16 levels a channel, and the fullest bins taken (their mean colour) unless they are close to one already taken.
+    /// Deterministic: ties go to the lower bin.
+    /// </summary>
+    public static IReadOnlyList<Rgb> Dominant(IEnumerable<InputImage> images)
+    {
+        var counts = new long[4096];
+        var sums = new long[4096, 3];
+        foreach (var input in images)
+        {
+            using var small = NetVips.Image.ThumbnailBuffer(input.Bytes, 64, height: 64);
+            using var srgb = small.Interpretation == NetVips.Enums.Interpretation.Srgb ? small.Copy() : small.Colourspace(NetVips.Enums.Interpretation.Srgb);
+            using var rgba = srgb.HasAlpha() ? srgb.Copy() : srgb.Bandjoin(255);
+            using var bytes = rgba.Cast(NetVips.Enums.BandFormat.Uchar);
+            var memory = bytes.WriteToMemory<byte>();
+            for (var o = 0; o + 3 < memory.Length; o += 4)
+            {
+                if (memory[o + 3] < 128)
+                {
+                    continue; // transparent: not a colour of the image
+                }
+                var bin = ((memory[o] >> 4) << 8) | ((memory[o + 1] >> 4) << 4) | (memory[o + 2] >> 4);
+                counts[bin]++;
+                sums[bin, 0] += memory[o];
+                sums[bin, 1] += memory[o + 1];
+                sums[bin, 2] += memory[o + 2];
+            }
+        }
+        var chosen = new List<Rgb>();
+        foreach (var bin in Enumerable.Range(0, counts.Length).Where(b => counts[b] > 0).OrderByDescending(b => counts[b]).ThenBy(b => b))
+        {
+            var n = counts[bin];
+            var colour = new Rgb((byte)(sums[bin, 0] / n), (byte)(sums[bin, 1] / n), (byte)(sums[bin, 2] / n));
+            if (chosen.All(c => Distance(c, colour) >= 48))
+            {
+                chosen.Add(colour);
+                if (chosen.Count == MaxDominant)
+                {
+                    break;
+                }
+            }
+        }
+        return chosen;
+    }
+
+    private static double Distance(Rgb a, Rgb b) =>
+        Math.Sqrt(Math.Pow(a.R - b.R, 2) + Math.Pow(a.G - b.G, 2) + Math.Pow(a.B - b.B, 2));
 
     private static (double H, double S, double L) ToHsl(Rgb c)
     {

@@ -8,6 +8,21 @@ namespace ImageGen.Core.Imaging;
 /// <summary>How an image was made, embedded in the file and written to the run's sidecar.</summary>
 public sealed record Provenance(string Prompt, string Model, long Seed, int Width, int Height, string Format, string Generator)
 {
+    /// <summary>SHA-256 of each reference image sent, in order.</summary>
+    public IReadOnlyList<string>? References { get; init; }
+
+    /// <summary>SHA-256 of the source image (image-to-image), when there was one.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>SHA-256 of the mask, when there was one.</summary>
+    public string? Mask { get; init; }
+
+    /// <summary>The background asked for, when not the model's default.</summary>
+    public string? Background { get; init; }
+
+    /// <summary>The quality asked for, when not the model's default.</summary>
+    public string? Quality { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
 
     /// <summary>The AUTOMATIC1111 <c>parameters</c> text that galleries and "PNG info" readers understand.</summary>

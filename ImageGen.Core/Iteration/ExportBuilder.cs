@@ -44,6 +44,16 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                     }
                 }
             }
+            // The reference images that went into the runs, once each, named by content hash: the bundle says exactly what
+            // went in and carries it. (A source image is a candidate: it is in candidates/ when those are included.)
+            var settingsByRun = history.ToDictionary(r => r.Id, r => RunSettings.TryParse(r.SettingsJson));
+            foreach (var reference in settingsByRun.Values.SelectMany(s => s?.References ?? []).DistinctBy(r => r.Sha256))
+            {
+                if (root.ResolveRelative(reference.Path) is { } file && File.Exists(file))
+                {
+                    zip.CreateEntryFromFile(file, InputEntryName(reference), CompressionLevel.NoCompression);
+                }
+            }
             var metadata = new
             {
                 exportedAt = now,
@@ -53,7 +63,9 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                 finals = finalHistory.Select(f => new { imageId = f.RunImageId, chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(f.CreatedAt), replacedAt = f.ReplacedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : (DateTimeOffset?)null }),
                 runs = history.Select(r => new
                 {
-                    id = r.Id, jobId = r.JobId, r.Model, composedPrompt = r.Prompt, settings = RunSettings.TryParse(r.SettingsJson),
+                    id = r.Id, jobId = r.JobId, r.Model, composedPrompt = r.Prompt, settings = settingsByRun[r.Id],
+                    references = settingsByRun[r.Id]?.References?.Select(i => new { i.AssetId, i.Name, i.Role, i.Sha256, file = InputEntryName(i) }),
+                    source = settingsByRun[r.Id]?.Source is { } src ? new { src.ImageId, src.Sha256 } : null,
                     r.Status, r.ErrorMessage, parentRunId = r.ParentRunId, r.Adjustment, createdAt = DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
                     candidates = r.Images.Select(i => new
                     {
@@ -70,6 +82,8 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
         File.Move(staging, destination, overwrite: true);
         return name;
     }
+
+    private static string InputEntryName(InputFile input) => $"references/{input.Sha256}.{ImageGen.Core.Imaging.ImageFormats.Extension(input.Format)}";
 
     /// <summary>
     /// A zip entry's last segment made safe for every unzip tool: the last name after any slash or backslash, only

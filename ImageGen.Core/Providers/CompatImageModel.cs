@@ -16,23 +16,38 @@ public sealed class CompatImageModel(string model, ProviderSettings settings, Ht
 
     public ModelInfo Info { get; } = new(
         Prefix + model, $"Compatible server ({model})", "A self-hosted server that speaks the OpenAI Images API.",
-        settings.CompatBaseUrl is not null, settings.CompatBaseUrl is null ? "IMAGEGEN_COMPAT_BASE_URL is not set." : null);
+        settings.CompatBaseUrl is not null, settings.CompatBaseUrl is null ? "IMAGEGEN_COMPAT_BASE_URL is not set." : null)
+    {
+        // Only what the server is declared to take (IMAGEGEN_COMPAT_MAX_IMAGES); text only by default.
+        Capabilities = new ModelCapabilities
+        {
+            Sizes = "the size is sent as asked; the output is resized locally when the server makes another",
+            MaxInputImages = settings.CompatMaxInputImages,
+            SourceImage = settings.CompatMaxInputImages > 0,
+        },
+    };
 
     public async Task<IReadOnlyList<ModelImage>> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         var baseUri = new Uri(settings.CompatBaseUrl!);
-        var body = new Dictionary<string, object>
+        var fields = new List<KeyValuePair<string, string>>
         {
-            ["prompt"] = request.Prompt,
-            ["n"] = request.Count,
-            ["size"] = request.Size.ToString(),
-            ["response_format"] = "b64_json",
+            new("prompt", request.Prompt),
+            new("n", request.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("size", request.Size.ToString()),
+            new("response_format", "b64_json"),
         };
         if (model != "default")
         {
-            body["model"] = model;
+            fields.Add(new("model", model));
         }
-        using var response = await ProviderHttp.PostJsonAsync(http, Provider, new Uri(baseUri, "v1/images/generations"), body,
+        // With images, the OpenAI edits shape (multipart image[]), which is what an OpenAI-compatible server that takes
+        // images implements; a server declared text only never gets here with images (its capabilities refuse them).
+        var edits = request.InputImages.Count > 0;
+        HttpContent content = edits
+            ? ProviderHttp.Multipart(fields, "image[]", request.InputImages, mask: null)
+            : ProviderHttp.FieldsAsJson(fields);
+        using var response = await ProviderHttp.PostAsync(http, Provider, new Uri(baseUri, edits ? "v1/images/edits" : "v1/images/generations"), content,
             headers =>
             {
                 if (settings.CompatApiKey is not null)

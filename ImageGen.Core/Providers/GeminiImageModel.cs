@@ -18,13 +18,33 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
 
     public ModelInfo Info { get; } = new(
         Prefix + model, $"Gemini {model}", "Google Gemini image generation.",
-        settings.GeminiApiKey is not null, settings.GeminiApiKey is null ? "GEMINI_API_KEY is not set." : null);
+        settings.GeminiApiKey is not null, settings.GeminiApiKey is null ? "GEMINI_API_KEY is not set." : null)
+    {
+        Capabilities = new ModelCapabilities
+        {
+            Sizes = "the nearest of its aspect ratios at 1K, 2K or 4K; the output is resized locally to the exact size",
+            AspectRatios = SizeMapping.GeminiRatioLabels,
+            MaxInputImages = settings.GeminiMaxInputImages ?? DefaultMaxInputImages(model),
+            SourceImage = true,
+        },
+    };
+
+    /// <summary>
+    /// Gemini 3 image models take up to 14 reference images; 2.5 Flash Image works best with at most 3 (PROVIDERS.md).
+    /// <c>IMAGEGEN_GEMINI_MAX_IMAGES</c> overrides it for a model this table does not know.
+    /// </summary>
+    public static int DefaultMaxInputImages(string model) => model.StartsWith("gemini-2.", StringComparison.Ordinal) ? 3 : 14;
 
     public async Task<IReadOnlyList<ModelImage>> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
+        // Images first, then the instruction: the source (the image to change) leads, the references follow.
+        var parts = request.InputImages
+            .Select(image => (object)new { inlineData = new { mimeType = image.ContentType, data = Convert.ToBase64String(image.Bytes) } })
+            .Append(new { text = request.Source is null ? request.Prompt : $"Make a new version of the first image. {request.Prompt}" })
+            .ToArray();
         var body = new
         {
-            contents = new[] { new { role = "user", parts = new[] { new { text = request.Prompt } } } },
+            contents = new[] { new { role = "user", parts } },
             generationConfig = new
             {
                 responseModalities = new[] { "TEXT", "IMAGE" },

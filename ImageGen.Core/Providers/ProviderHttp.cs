@@ -25,14 +25,53 @@ internal static class ProviderHttp
     public static JsonElement Property(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 
-    public static async Task<JsonDocument> PostJsonAsync(
+    public static Task<JsonDocument> PostJsonAsync(
         HttpClient http, string provider, Uri url, object body, Action<HttpRequestHeaders> authorize,
+        Func<JsonElement, ProviderError> readError, Func<string?, bool>? permanentCode, CancellationToken cancellationToken) =>
+        PostAsync(http, provider, url, new StringContent(JsonSerializer.Serialize(body, Json.Options), Encoding.UTF8, "application/json"),
+            authorize, readError, permanentCode, cancellationToken);
+
+    /// <summary>
+    /// A multipart form as the OpenAI edits endpoint takes it: each field as text, then each image as a file part named
+    /// <paramref name="imageField"/> with its real content type, then the mask when there is one.
+    /// </summary>
+    public static MultipartFormDataContent Multipart(IEnumerable<KeyValuePair<string, string>> fields, string imageField, IEnumerable<InputImage> images, InputImage? mask)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value, Encoding.UTF8), name);
+        }
+        var index = 0;
+        foreach (var image in images)
+        {
+            form.Add(ImagePart(image), imageField, $"image-{++index}.{ImageFormats.Extension(image.Format)}");
+        }
+        if (mask is not null)
+        {
+            form.Add(ImagePart(mask), "mask", "mask.png");
+        }
+        return form;
+
+        static ByteArrayContent ImagePart(InputImage image)
+        {
+            var part = new ByteArrayContent(image.Bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);
+            return part;
+        }
+    }
+
+    /// <summary>The same fields as a JSON body (for the generations endpoint): <c>n</c> as a number, the rest as text.</summary>
+    public static StringContent FieldsAsJson(IEnumerable<KeyValuePair<string, string>> fields) =>
+        new(JsonSerializer.Serialize(
+            fields.ToDictionary(f => f.Key, f => f.Key == "n" ? int.Parse(f.Value, CultureInfo.InvariantCulture) : (object)f.Value), Json.Options),
+            Encoding.UTF8, "application/json");
+
+    public static async Task<JsonDocument> PostAsync(
+        HttpClient http, string provider, Uri url, HttpContent content, Action<HttpRequestHeaders> authorize,
         Func<JsonElement, ProviderError> readError, Func<string?, bool>? permanentCode, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = new StringContent(JsonSerializer.Serialize(body, Json.Options), Encoding.UTF8, "application/json"),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         authorize(request.Headers);
         HttpResponseMessage response;
         try

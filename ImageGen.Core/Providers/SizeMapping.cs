@@ -5,6 +5,14 @@ namespace ImageGen.Core.Providers;
 /// <summary>The size or aspect ratio to ask a provider for, nearest to the request; the CLI resizes the rest locally.</summary>
 internal static class SizeMapping
 {
+    /// <summary>The sizes an OpenAI model makes, in words (its capabilities' <c>Sizes</c>).</summary>
+    public static string OpenAiSizes(string model) => model.StartsWith("gpt-image-2", StringComparison.Ordinal)
+        ? "any W×H with sides in multiples of 16, ratio 1:3–3:1, up to 3840×2160; the output is resized locally to the exact size"
+        : "1024x1024, 1536x1024 or 1024x1536; the output is resized locally to the exact size";
+
+    /// <summary>The aspect ratios Gemini draws natively.</summary>
+    public static IReadOnlyList<string> GeminiRatioLabels => [.. GeminiRatios.Select(r => r.Label)];
+
     /// <summary>gpt-image-2 takes any WxH with sides divisible by 16, ratio within 1:3–3:1, at most 3840x2160; older models three sizes.</summary>
     public static string OpenAiSize(string model, ImageSize size)
     {

@@ -16,7 +16,7 @@ public static class StoreCopier
     /// <summary>Every table, parents before children, so each foreign key finds its row.</summary>
     public static IReadOnlyList<string> Tables { get; } =
     [
-        "brands", "brand_revisions", "projects", "work_items", "jobs", "runs", "run_images", "comparisons", "finals",
+        "brands", "brand_revisions", "projects", "work_items", "assets", "work_item_references", "jobs", "runs", "run_images", "comparisons", "finals",
     ];
 
     public static async Task<IReadOnlyList<TableCopy>> CopyAsync(Database source, Database target, CancellationToken cancellationToken = default)

@@ -7,7 +7,17 @@ using ImageGen.Core.Telemetry;
 namespace ImageGen.Web.Services;
 
 /// <summary>What the generate form asks for, already validated.</summary>
-public sealed record GenerateSettings(string Model, string Format, string? Size, string? AspectRatio, int Count, long? Seed, string? Adjustment, long? ParentRunId = null);
+public sealed record GenerateSettings(string Model, string Format, string? Size, string? AspectRatio, int Count, long? Seed, string? Adjustment, long? ParentRunId = null)
+{
+    public string Background { get; init; } = Backgrounds.Auto;
+    public string Quality { get; init; } = Qualities.Auto;
+
+    /// <summary>The reference files, already snapshotted (<see cref="ImageGen.Core.Assets.AssetStore.UseAsync"/>).</summary>
+    public IReadOnlyList<InputFile> References { get; init; } = [];
+
+    /// <summary>The candidate to start from, for a model that takes a source image.</summary>
+    public InputFile? Source { get; init; }
+}
 
 /// <summary>
 /// Queues a generate job for a work item: composes the prompt from the effective brand, snapshots everything
@@ -32,6 +42,10 @@ public sealed class JobSubmitter(IJobQueue queue, WorkerClient worker, QueueMetr
             Adjustment = settings.Adjustment,
             ParentRunId = settings.ParentRunId,
             BrandRevisionId = item.EffectiveBrandRevisionId,
+            References = settings.References.Count == 0 ? null : settings.References,
+            Source = settings.Source,
+            Background = settings.Background,
+            Quality = settings.Quality,
         };
         var result = await queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson())
         {

@@ -67,7 +67,7 @@ public sealed partial class CliSupervisor(
     /// <param name="claim">When the claim ran: the lease, and the CLI's first heartbeat, count from its start.</param>
     /// <param name="releaseToken">Fires when the worker is shutting down and the job must be given back.</param>
     public async Task<SupervisedRun> RunAsync(
-        ClaimedJob job, GeneratePayload payload, string promptFile, string outputFolder, ClaimTiming claim, CancellationToken releaseToken)
+        ClaimedJob job, GeneratePayload payload, JobInputs inputs, string promptFile, string outputFolder, ClaimTiming claim, CancellationToken releaseToken)
     {
         var stopReason = StopReason.None;
         void StopFor(StopReason reason)
@@ -91,7 +91,7 @@ public sealed partial class CliSupervisor(
         var runSpan = ImageGenTelemetry.Source.StartActivity("job.run"); // ended in the finally below
         try
         {
-            outcome = await cli.RunAsync(BuildArguments(payload, promptFile, outputFolder), CliEnvironment(runSpan), heartbeat, stop.Token);
+            outcome = await cli.RunAsync(BuildArguments(payload, inputs, promptFile, outputFolder), CliEnvironment(runSpan), heartbeat, stop.Token);
             runSpan?.SetTag("process.exit.code", outcome.ExitCode);
         }
         catch (OperationCanceledException)
@@ -118,7 +118,7 @@ public sealed partial class CliSupervisor(
             error?.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
     }
 
-    internal static List<string> BuildArguments(GeneratePayload payload, string promptFile, string outputFolder)
+    internal static List<string> BuildArguments(GeneratePayload payload, JobInputs inputs, string promptFile, string outputFolder)
     {
         var arguments = new List<string>
         {
@@ -137,6 +137,22 @@ public sealed partial class CliSupervisor(
         if (payload.Seed is { } seed)
         {
             arguments.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
+        }
+        foreach (var reference in inputs.References)
+        {
+            arguments.AddRange(["--reference", reference]);
+        }
+        if (inputs.Source is { } source)
+        {
+            arguments.AddRange(["--source", source]);
+        }
+        if (payload.Background != Backgrounds.Auto)
+        {
+            arguments.AddRange(["--background", payload.Background]);
+        }
+        if (payload.Quality != Qualities.Auto)
+        {
+            arguments.AddRange(["--quality", payload.Quality]);
         }
         return arguments;
     }

@@ -101,7 +101,18 @@ public sealed partial class GenerateJobRunner(
             var promptFile = Path.Combine(scratch, "prompt.txt");
             await File.WriteAllTextAsync(promptFile, payload.ComposedPrompt, CancellationToken.None);
             var output = Path.Combine(scratch, "out");
-            var result = await supervisor.RunAsync(job, payload, promptFile, output, claim, releaseToken);
+            JobInputs inputs;
+            try
+            {
+                inputs = await JobInputs.ResolveAsync(payload, images);
+            }
+            catch (JobInputException e)
+            {
+                // The payload names a file that is gone or changed: no retry brings it back.
+                await recorder.FailAsync(job, run.RunId, payload.Model, new RunOutcome.Failed(e.Message, Transient: false));
+                return false;
+            }
+            var result = await supervisor.RunAsync(job, payload, inputs, promptFile, output, claim, releaseToken);
             return await FinishAsync(job, payload, run, result, output);
         }
         finally
@@ -144,7 +155,7 @@ public sealed partial class GenerateJobRunner(
         IReadOnlyList<StoredImage> stored;
         try
         {
-            stored = await ingest.StoreAsync(outcome.StandardOutput, output, run.Place);
+            stored = await ingest.StoreAsync(outcome.StandardOutput, output, run.Place, payload.Background);
         }
         catch (RunIngestException e)
         {

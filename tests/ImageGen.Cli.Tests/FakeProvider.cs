@@ -11,8 +11,21 @@ using Microsoft.Extensions.Logging;
 
 namespace ImageGen.Cli.Tests;
 
-/// <summary>A request as the fake provider received it.</summary>
-public sealed record ProviderRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, JsonElement Body);
+/// <summary>
+/// A request as the fake provider received it. A multipart request's text fields are its <see cref="Body"/> (as a JSON
+/// object of strings) and its files are <see cref="Files"/>, in the order sent.
+/// </summary>
+public sealed record ProviderRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, JsonElement Body)
+{
+    public IReadOnlyList<ProviderFile> Files { get; init; } = [];
+    public string ContentType => Headers.TryGetValue("content-type", out var type) ? type : "";
+}
+
+/// <summary>One file part of a multipart request.</summary>
+public sealed record ProviderFile(string Field, string FileName, string ContentType, byte[] Bytes)
+{
+    public string Sha256 => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Bytes));
+}
 
 /// <summary>
 /// A stand-in image API on a real loopback Kestrel port: records every request and answers what the test says.
@@ -43,9 +56,26 @@ public sealed class FakeProvider : IAsyncDisposable
         app.MapGet("/files/{name}", (string name) => Results.Bytes(Png, "image/png"));
         app.MapPost("/{**path}", async (HttpRequest request) =>
         {
-            using var document = await JsonDocument.ParseAsync(request.Body);
-            var recorded = new ProviderRequest(request.Method, request.Path.Value!,
-                request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), document.RootElement.Clone());
+            var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            ProviderRequest recorded;
+            if (request.HasFormContentType)
+            {
+                var form = await request.ReadFormAsync();
+                var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString());
+                var files = new List<ProviderFile>();
+                foreach (var file in form.Files)
+                {
+                    using var buffer = new MemoryStream();
+                    await file.CopyToAsync(buffer);
+                    files.Add(new ProviderFile(file.Name, file.FileName, file.ContentType, buffer.ToArray()));
+                }
+                recorded = new ProviderRequest(request.Method, request.Path.Value!, headers, JsonSerializer.SerializeToElement(fields)) { Files = files };
+            }
+            else
+            {
+                using var document = await JsonDocument.ParseAsync(request.Body);
+                recorded = new ProviderRequest(request.Method, request.Path.Value!, headers, document.RootElement.Clone());
+            }
             provider.Requests.Enqueue(recorded);
             return answer(recorded);
         });

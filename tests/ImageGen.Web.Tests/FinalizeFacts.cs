@@ -118,7 +118,31 @@ public sealed class MoreLikeThisFacts
         Assert.Equal(("offline/procedural", "png", "640x360", 3, 41L, 1L), (payload.Model, payload.Format, payload.Size!, payload.Count, payload.Seed!.Value, payload.ParentRunId!.Value));
         Assert.Equal("warmer light", payload.Adjustment);
         Assert.EndsWith("Adjustment:\nwarmer light", payload.ComposedPrompt, StringComparison.Ordinal);
-        Assert.Contains("more like image #2 (seed 41), adjusted: warmer light", await Forms.GetPageAsync(client, "/projects/launch/items/hero"), StringComparison.Ordinal);
+        // The offline model takes a source image: the candidate itself goes in, snapshotted by path and hash.
+        var sha256 = await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT sha256 FROM run_images WHERE id = 2"));
+        Assert.Equal((2L, sha256), (payload.Source!.ImageId!.Value, payload.Source.Sha256));
+        var page = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
+        Assert.Contains("more like image #2 (image-to-image), adjusted: warmer light", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MoreLikeThis_OnAModelThatTakesNoImage_FallsBackToPromptAndSeed_AndSaysSo()
+    {
+        var (web, client, database) = await WebTestHost.StartAsync(runs: 1);
+        await using var _web = web;
+        using var _client = client;
+        // A compatible server declared text only (the default): no source can go in.
+        await database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE runs SET model = 'compat/default' WHERE id = 1", transaction: t));
+
+        using var response = await Forms.PostAsync(client, "/projects/launch/items/hero",
+            new Dictionary<string, string> { ["imageId"] = "2", ["idempotencyKey"] = "k9" }, "/projects/launch/items/hero?handler=MoreLikeThis");
+
+        var job = (await web.Services.GetRequiredService<ImageGen.Core.Queue.IJobQueue>().GetAsync(2))!;
+        var payload = ImageGen.Core.Generation.GeneratePayload.FromJson(job.PayloadJson);
+        Assert.Null(payload.Source);
+        Assert.Equal(1L, payload.ParentRunId);
+        Assert.Contains("compat/default takes no input image, so this is a variation of the prompt and seed",
+            await Forms.GetPageAsync(client, "/projects/launch/items/hero"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -87,8 +87,8 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
               AND NOT EXISTS (SELECT 1 FROM jobs WHERE work_item_id = work_items.id AND status IN ('queued', 'running'))
             """, new { runId, now }, t);
         await c.ExecuteAsync("""
-            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, created_at)
-            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @ThumbnailPath, @now)
-            """, stored.Select(i => new { runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, now }), t);
+            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning, created_at)
+            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @ThumbnailPath, @Warning, @now)
+            """, stored.Select(i => new { runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, i.Warning, now }), t);
     }
 }

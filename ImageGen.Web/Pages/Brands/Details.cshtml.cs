@@ -1,3 +1,4 @@
+using ImageGen.Core.Assets;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Imaging;
 using ImageGen.Web.Services;
@@ -6,7 +7,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.Brands;
 
-public sealed class DetailsModel(CatalogStore catalog) : PageModel
+// Uploads are checked against InputLimits.MaxBytes with a message; the request limit sits above it so a file just over
+// the limit gets that message rather than the server's bare 413.
+[RequestSizeLimit(InputLimits.MaxBytes * 2)]
+public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetUploader uploader) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -14,6 +18,7 @@ public sealed class DetailsModel(CatalogStore catalog) : PageModel
     public Brand Brand { get; private set; } = null!;
     public string RenderedHtml { get; private set; } = "";
     public IReadOnlyList<Rgb> Palette { get; private set; } = [];
+    public IReadOnlyList<Asset> Assets { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
@@ -24,6 +29,40 @@ public sealed class DetailsModel(CatalogStore catalog) : PageModel
         Brand = brand;
         RenderedHtml = MarkdownRenderer.ToSafeHtml(brand.ContentMarkdown);
         Palette = ImageGen.Core.Imaging.Palette.FromText(brand.ContentMarkdown);
+        Assets = await assets.ForBrandAsync(brand.Id, cancellationToken);
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostUploadAssetAsync(string slug, IFormFile? file, string? role, string? note, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetBrandAsync(slug, cancellationToken) is not { } brand)
+        {
+            return NotFound();
+        }
+        var (ok, message) = await uploader.UploadAsync(file, role, note, brand.Id, null, cancellationToken);
+        StatusMessage = ok ? message : $"Error: {message} Nothing was added.";
+        return Redirect($"/brands/{brand.Slug}#assets");
+    }
+
+    public async Task<IActionResult> OnPostRemoveAssetAsync(string slug, long assetId, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetBrandAsync(slug, cancellationToken) is not { } brand)
+        {
+            return NotFound();
+        }
+        if (await assets.GetAsync(assetId, cancellationToken) is not { } asset || asset.BrandId != brand.Id)
+        {
+            StatusMessage = $"Error: asset #{assetId} is not one of this brand's; nothing changed.";
+        }
+        else
+        {
+            StatusMessage = await assets.RemoveAsync(assetId, cancellationToken) switch
+            {
+                AssetRemoval.Deleted => $"'{asset.OriginalName}' deleted.",
+                AssetRemoval.Retired => $"'{asset.OriginalName}' retired: runs sent it, so it is kept for their history but no longer offered.",
+                _ => $"Error: asset #{assetId} no longer exists.",
+            };
+        }
+        return Redirect($"/brands/{brand.Slug}#assets");
     }
 }

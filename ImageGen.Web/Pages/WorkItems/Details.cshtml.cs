@@ -1,3 +1,4 @@
+using ImageGen.Core.Assets;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
@@ -9,7 +10,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.WorkItems;
 
-public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter, FinalStore finals, ExportBuilder exports) : PageModel
+// Reference uploads are checked against InputLimits.MaxBytes with a message; the request limit sits above it.
+[RequestSizeLimit(InputLimits.MaxBytes * 2)]
+public sealed class DetailsModel(
+    CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter, FinalStore finals, ExportBuilder exports,
+    AssetStore assets, AssetUploader uploader) : PageModel
 {
     [BindProperty]
     public GenerateInput Generate { get; set; } = new();
@@ -24,6 +29,9 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
     public IReadOnlyList<RunView> Runs { get; private set; } = [];
     public string LiveVersion { get; private set; } = "";
     public IReadOnlyList<FinalRecord> Finals { get; private set; } = [];
+
+    /// <summary>What the generate form offers as references: the brand's active assets, then this item's uploads.</summary>
+    public IReadOnlyList<Asset> ReferenceChoices { get; private set; } = [];
 
     [FromQuery(Name = "starred")]
     public bool StarredOnly { get; set; }
@@ -46,9 +54,19 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
             return NotFound();
         }
         Generate.Validate(ModelState, models);
+        IReadOnlyList<InputFile> references = [];
+        if (ModelState.IsValid)
+        {
+            (references, var refused) = await assets.UseAsync(found, Generate.References, cancellationToken);
+            if (refused.Count > 0)
+            {
+                ModelState.AddModelError("Generate.References",
+                    $"Reference {string.Join(", ", refused.Select(id => $"#{id}"))} is not offered for this item any more (retired, or of another brand); choose again.");
+            }
+        }
         if (!ModelState.IsValid)
         {
-            await LoadAsync(project, item, cancellationToken);
+            await LoadAsync(project, item, cancellationToken, keepForm: true);
             return Page();
         }
         var results = new List<(string Model, EnqueueResult Result)>();
@@ -57,7 +75,10 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
             var settings = new Services.GenerateSettings(model, ImageFormats.Parse(Generate.Format)!,
                 string.IsNullOrWhiteSpace(Generate.Size) ? null : Generate.Size.Trim(),
                 string.IsNullOrWhiteSpace(Generate.AspectRatio) ? null : Generate.AspectRatio.Trim(),
-                Generate.Count, Generate.Seed, string.IsNullOrWhiteSpace(Generate.Adjustment) ? null : Generate.Adjustment.Trim());
+                Generate.Count, Generate.Seed, string.IsNullOrWhiteSpace(Generate.Adjustment) ? null : Generate.Adjustment.Trim())
+            {
+                Background = Generate.Background, Quality = Generate.Quality, References = references,
+            };
             // One key per model from the form's key: a double submit still makes one job per model.
             var key = Generate.Models.Count == 1 ? Generate.IdempotencyKey : $"{Generate.IdempotencyKey}:{model}";
             results.Add((model, await submitter.SubmitAsync(found, settings, key, cancellationToken)));
@@ -107,14 +128,60 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         else
         {
             var previous = RunSettings.TryParse(s.SettingsJson) ?? new RunSettings();
+            var capabilities = models.Find(s.Model)?.Info.Capabilities ?? ModelCapabilities.TextOnly;
+            // Image-to-image where the model takes a source: the candidate itself, with the run's references as far as they
+            // still fit beside it. Elsewhere, today's variation of the prompt and seed, and the page says so.
+            var imageToImage = capabilities.SourceImage;
+            var references = imageToImage
+                ? (previous.References ?? []).Take(Math.Max(0, capabilities.MaxInputImages - 1)).ToList()
+                : (previous.References ?? []).Take(capabilities.MaxInputImages).ToList();
             var settings = new Services.GenerateSettings(s.Model, s.Image.Format, previous.Size, previous.AspectRatio,
-                Math.Clamp(previous.Count, 1, GenerateRequest.MaxCount), s.Image.Seed, adjustment, s.Image.RunId);
+                Math.Clamp(previous.Count, 1, GenerateRequest.MaxCount), s.Image.Seed, adjustment, s.Image.RunId)
+            {
+                Background = previous.Background,
+                Quality = previous.Quality,
+                References = references,
+                Source = imageToImage ? new InputFile(s.Image.Path, s.Image.Sha256, s.Image.Format, s.Image.FileName) { ImageId = s.Image.Id } : null,
+            };
             var result = await submitter.SubmitAsync(found, settings, string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid().ToString("N") : idempotencyKey, cancellationToken);
+            var how = imageToImage
+                ? "image-to-image"
+                : $"seed {s.Image.Seed}; {s.Model} takes no input image, so this is a variation of the prompt and seed";
             StatusMessage = result.Created
-                ? $"Job #{result.JobId} queued: more like image #{imageId} (seed {s.Image.Seed}){(adjustment is null ? "" : $", adjusted: {adjustment}")}."
+                ? $"Job #{result.JobId} queued: more like image #{imageId} ({how}){(adjustment is null ? "" : $", adjusted: {adjustment}")}."
                 : $"Job #{result.JobId} was already queued by this form; no second job was made.";
         }
         return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}");
+    }
+
+    public async Task<IActionResult> OnPostUploadReferenceAsync(string project, string item, IFormFile? file, string? role, string? note, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        var (ok, message) = await uploader.UploadAsync(file, role, note, null, found.Id, cancellationToken);
+        StatusMessage = ok ? $"{message} It is chosen as a reference for this item." : $"Error: {message} Nothing was added.";
+        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}#references");
+    }
+
+    public async Task<IActionResult> OnPostRemoveReferenceAsync(string project, string item, long assetId, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
+        {
+            return NotFound();
+        }
+        if (await assets.GetAsync(assetId, cancellationToken) is not { } asset || asset.WorkItemId != found.Id)
+        {
+            StatusMessage = $"Error: upload #{assetId} is not one of this item's; nothing changed.";
+        }
+        else
+        {
+            StatusMessage = await assets.RemoveAsync(assetId, cancellationToken) == AssetRemoval.Retired
+                ? $"'{asset.OriginalName}' retired: runs sent it, so it is kept for their history."
+                : $"'{asset.OriginalName}' deleted.";
+        }
+        return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}#references");
     }
 
     public async Task<IActionResult> OnPostExportAsync(string project, string item, bool includeCandidates, CancellationToken cancellationToken)
@@ -156,7 +223,8 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         return $"/projects/{found.ProjectSlug}/items/{found.Slug}{query}";
     }
 
-    private async Task<bool> LoadAsync(string project, string item, CancellationToken cancellationToken)
+    /// <param name="keepForm">Redisplaying a refused form: keep what the user chose instead of the item's saved references.</param>
+    private async Task<bool> LoadAsync(string project, string item, CancellationToken cancellationToken, bool keepForm = false)
     {
         if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
         {
@@ -169,6 +237,11 @@ public sealed class DetailsModel(CatalogStore catalog, RunQueries runs, JobQueri
         ActiveJobs = await jobs.ActiveForWorkItemAsync(found.Id, cancellationToken);
         (Runs, NextBefore) = await runs.HistoryPageAsync(found.Id, Before, cancellationToken);
         Finals = await finals.HistoryAsync(found.Id, cancellationToken);
+        ReferenceChoices = await assets.ChoicesAsync(found, cancellationToken);
+        if (!keepForm)
+        {
+            Generate.References = ReferenceChoices.Where(a => a.Selected).Select(a => a.Id).ToList();
+        }
         return true;
     }
 }

@@ -31,6 +31,13 @@ public sealed class GenerateInput
     [StringLength(TextLimits.Adjustment, ErrorMessage = "The adjustment is too long: at most {1} characters.")]
     public string? Adjustment { get; set; }
 
+    /// <summary>The assets to send as references (brand assets and this item's uploads), by id.</summary>
+    public List<long> References { get; set; } = [];
+
+    public string Background { get; set; } = Backgrounds.Auto;
+
+    public string Quality { get; set; } = Qualities.Auto;
+
     [Required]
     public string IdempotencyKey { get; set; } = Guid.NewGuid().ToString("N");
 
@@ -56,9 +63,30 @@ public sealed class GenerateInput
                 modelState.AddModelError("Generate.Models", $"{model.DisplayName} is not available: {model.UnavailableReason}");
             }
         }
-        if (ImageFormats.Parse(Format) is null)
+        var format = ImageFormats.Parse(Format);
+        if (format is null)
         {
             modelState.AddModelError("Generate.Format", $"'{Format}' is not a format. Choose png, jpeg or webp.");
+        }
+        if (Backgrounds.Parse(Background) is not { } background)
+        {
+            modelState.AddModelError("Generate.Background", $"'{Background}' is not a background. Choose auto, transparent or opaque.");
+            background = Backgrounds.Auto;
+        }
+        if (Qualities.Parse(Quality) is not { } quality)
+        {
+            modelState.AddModelError("Generate.Quality", $"'{Quality}' is not a quality. Choose auto, low, medium or high.");
+            quality = Qualities.Auto;
+        }
+        (Background, Quality) = (background, quality);
+        References = References.Distinct().ToList();
+        // The same table the CLI validates with: each chosen model must honour what the form asks.
+        foreach (var model in Models.Select(id => registry.Find(id)?.Info).OfType<ModelInfo>().Where(m => m.Available))
+        {
+            foreach (var problem in model.Capabilities.Check(model.DisplayName, new GenerateOptions(References.Count, false, false, background, quality, format ?? ImageFormats.Png)))
+            {
+                modelState.AddModelError($"Generate.{problem.Field}", problem.Message);
+            }
         }
         try
         {

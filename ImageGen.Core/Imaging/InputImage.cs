@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using ImageGen.Core.Generation;
+using NetVips;
+
+namespace ImageGen.Core.Imaging;
+
+/// <summary>
+/// An image given to a model: a brand asset or a work item's upload as a reference, a candidate as the source of
+/// "more like this", or a mask. <see cref="Sha256"/> is the hash of the file as it was given (what provenance names);
+/// <see cref="Bytes"/> is what is sent, which is the same file unless it was larger than <see cref="MaxSentSide"/>.
+/// </summary>
+public sealed record InputImage(string Name, byte[] Bytes, string Format, int Width, int Height, string Sha256, bool HasAlpha, string? Note = null)
+{
+    /// <summary>Inputs are sent at most this long a side: enough for any model's reference, and keeps requests small.</summary>
+    public const int MaxSentSide = 2048;
+
+    public string ContentType => ImageFormats.ContentType(Format);
+
+    /// <summary>
+    /// Reads an input image from a file: its real type from its bytes (PNG, JPEG or WebP only), its size within
+    /// <see cref="InputLimits"/>, every pixel decoded once so a cut-off file is refused here rather than by a provider.
+    /// </summary>
+    /// <exception cref="ImageGenException">A usage error naming <paramref name="what"/> and what is wrong.</exception>
+    public static InputImage Load(string path, string what)
+    {
+        byte[] bytes;
+        try
+        {
+            var length = new FileInfo(path).Length;
+            if (length > InputLimits.MaxBytes)
+            {
+                throw ImageGenException.Usage($"{what} is {length / (1024.0 * 1024):0.#} MiB; the limit is {InputLimits.MaxBytes / (1024 * 1024)} MiB.");
+            }
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ImageGenException.Usage($"Cannot read {what}: {e.Message}");
+        }
+        return FromBytes(bytes, Path.GetFileName(path), what);
+    }
+
+    /// <inheritdoc cref="Load"/>
+    public static InputImage FromBytes(byte[] bytes, string name, string what)
+    {
+        var format = ImageSniffer.FormatOf(bytes)
+            ?? throw ImageGenException.Usage($"{what} is {ImageSniffer.Describe(bytes)}, not a PNG, JPEG or WebP image.");
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        try
+        {
+            using var image = ImageLimits.Open(bytes, what);
+            var hasAlpha = image.HasAlpha();
+            var (width, height) = (image.Width, image.Height);
+            if (Math.Max(width, height) <= MaxSentSide)
+            {
+                // Decode every pixel now: a truncated file fails here with a sentence.
+                _ = image.Avg();
+                return new InputImage(name, bytes, format, width, height, sha256, hasAlpha);
+            }
+            using var smaller = Image.ThumbnailBuffer(bytes, MaxSentSide, height: MaxSentSide, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
+            var sentFormat = hasAlpha ? ImageFormats.Png : ImageFormats.Jpeg;
+            var sent = sentFormat == ImageFormats.Png ? smaller.PngsaveBuffer(compression: 6) : smaller.JpegsaveBuffer(q: 92, keep: Enums.ForeignKeep.None);
+            return new InputImage(name, sent, sentFormat, smaller.Width, smaller.Height, sha256, hasAlpha,
+                $"sent at {smaller.Width}x{smaller.Height} (the file is {width}x{height})");
+        }
+        catch (ImageRejectedException e)
+        {
+            throw ImageGenException.Usage(e.Message);
+        }
+        catch (VipsException e)
+        {
+            throw ImageGenException.Usage($"{what} is incomplete or damaged ({ImageLimits.Reason(e)}).");
+        }
+    }
+}
+
+/// <summary>Limits on images given to a model or uploaded as assets, on top of <see cref="ImageLimits"/>.</summary>
+public static class InputLimits
+{
+    /// <summary>An input or uploaded image larger than this is refused: 20 MiB (a provider's whole request is ~20 MB for Gemini).</summary>
+    public const long MaxBytes = 20L * 1024 * 1024;
+
+    public static string Describe => $"PNG, JPEG or WebP, up to {MaxBytes / (1024 * 1024)} MiB and {ImageLimits.MaxPixels / 1_000_000} megapixels";
+}
+
+/// <summary>The type of an image from its first bytes, never from its name.</summary>
+public static class ImageSniffer
+{
+    /// <summary>png, jpeg or webp from the file's signature; null for anything else.</summary>
+    public static string? FormatOf(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            return ImageFormats.Png;
+        }
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+        {
+            return ImageFormats.Jpeg;
+        }
+        if (head.Length >= 12 && head[..4].SequenceEqual("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8))
+        {
+            return ImageFormats.Webp;
+        }
+        return null;
+    }
+
+    /// <summary>What a file that is not one of ours looks like, for the message that refuses it.</summary>
+    public static string Describe(ReadOnlySpan<byte> head)
+    {
+        if (head.Length == 0)
+        {
+            return "empty";
+        }
+        if (head.StartsWith("GIF8"u8))
+        {
+            return "a GIF image";
+        }
+        if (head.StartsWith("%PDF"u8))
+        {
+            return "a PDF document";
+        }
+        if (head.StartsWith("BM"u8))
+        {
+            return "a BMP image";
+        }
+        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8))
+        {
+            return "an HEIF/AVIF or video file";
+        }
+        if (head.StartsWith("<svg"u8) || head.StartsWith("<?xml"u8))
+        {
+            return "an SVG/XML document";
+        }
+        var sample = head[..Math.Min(head.Length, 512)];
+        var printable = sample.ToArray().Count(b => b is (>= 0x20 and < 0x7F) or (byte)'\n' or (byte)'\r' or (byte)'\t');
+        return printable == sample.Length ? "a text file" : "an unknown kind of file";
+    }
+}
