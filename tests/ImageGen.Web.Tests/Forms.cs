@@ -32,6 +32,23 @@ internal static partial class Forms
         return await client.PostAsync(actionUrl ?? pageUrl, content, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Posts a multipart form with one file, as a browser's file input does.</summary>
+    public static async Task<HttpResponseMessage> PostFileAsync(HttpClient client, string pageUrl, string actionUrl, string fileName, byte[] bytes, string contentType, IDictionary<string, string> fields)
+    {
+        var html = await GetPageAsync(client, pageUrl);
+        var token = TokenPattern().Match(html);
+        Assert.True(token.Success, $"{pageUrl} has no anti-forgery token");
+        using var content = new MultipartFormDataContent();
+        foreach (var (name, value) in fields.Append(new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value))))
+        {
+            content.Add(new StringContent(value), name);
+        }
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        content.Add(file, "file", fileName);
+        return await client.PostAsync(actionUrl, content, TestContext.Current.CancellationToken);
+    }
+
     public static string IdempotencyKey(string html) => IdempotencyKeyPattern().Match(html).Groups[1].Value;
 
     public static async Task<string> BodyAsync(HttpResponseMessage response) =>

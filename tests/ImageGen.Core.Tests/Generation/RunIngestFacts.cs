@@ -1,0 +1,51 @@
+using ImageGen.Core.Files;
+using ImageGen.Core.Generation;
+using ImageGen.Core.Imaging;
+using ImageGen.Testing;
+
+namespace ImageGen.Core.Tests.Generation;
+
+/// <summary>Ingest checks a file's real alpha when a transparent background was asked for.</summary>
+public sealed class RunIngestFacts
+{
+    private static async Task<IReadOnlyList<StoredImage>> IngestAsync(TempDirectory dir, byte[] png, string background)
+    {
+        var root = new DataRoot(dir.Path);
+        root.EnsureCreated();
+        var output = Path.Combine(root.TempDir, "out");
+        Directory.CreateDirectory(output);
+        await File.WriteAllBytesAsync(Path.Combine(output, "01-seed1.png"), png);
+        var manifest = new GenerateManifest
+        {
+            Model = "openai/gpt-image-2", Prompt = "an icon",
+            Settings = new GenerateSettings(32, 32, "1:1", "png", 1, 1, background),
+            Images = [new ManifestImage("01-seed1.png", 32, 32, "png", png.LongLength, 1)],
+        };
+        return await new RunIngest(new LocalImageStore(root)).StoreAsync(manifest.ToJson(), output, new RunPlace("p", "i", 1), background);
+    }
+
+    [Fact]
+    public async Task AnOpaqueFile_WhenTransparencyWasAsked_IsKeptWithAWarning()
+    {
+        using var dir = new TempDirectory("ingest-alpha");
+        var opaque = ImageEncoder.EncodeRgb(new byte[32 * 32 * 3], 32, 32, ImageFormats.Png, null);
+        // An alpha channel that is 255 everywhere is still opaque.
+        var fullAlpha = ImageEncoder.EncodePixels(Enumerable.Repeat((byte)255, 32 * 32 * 4).ToArray(), 32, 32, 4, ImageFormats.Png, null);
+
+        Assert.Equal("A transparent background was asked for, but this file is opaque: the model did not honour it.",
+            Assert.Single(await IngestAsync(dir, opaque, Backgrounds.Transparent)).Warning);
+        using var dir2 = new TempDirectory("ingest-alpha2");
+        Assert.NotNull(Assert.Single(await IngestAsync(dir2, fullAlpha, Backgrounds.Transparent)).Warning);
+        using var dir3 = new TempDirectory("ingest-alpha3");
+        Assert.Null(Assert.Single(await IngestAsync(dir3, opaque, Backgrounds.Auto)).Warning);
+    }
+
+    [Fact]
+    public async Task ATransparentFile_PassesWithoutAWarning()
+    {
+        using var dir = new TempDirectory("ingest-alpha4");
+        var clear = ImageEncoder.EncodePixels(new byte[32 * 32 * 4], 32, 32, 4, ImageFormats.Png, null);
+
+        Assert.Null(Assert.Single(await IngestAsync(dir, clear, Backgrounds.Transparent)).Warning);
+    }
+}
