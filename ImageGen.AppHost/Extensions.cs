@@ -41,7 +41,7 @@ internal static class Extensions
                 project.WithEnvironment(variable, secret);
             }
         }
-        foreach (var variable in new[] { "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL", "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_MODEL" })
+        foreach (var variable in new[] { "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL", "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_MODEL", "IMAGEGEN_GEMINI_MAX_IMAGES", "IMAGEGEN_COMPAT_MAX_IMAGES" })
         {
             if (builder.Configuration[variable] is { Length: > 0 } value)
             {

@@ -116,6 +116,19 @@ public sealed class ReferenceJourney(ImageGenApp app, ITestOutputHelper output) 
             await download.SaveAsAsync(zipPath);
         });
 
+        foreach (var (what, url) in new[] { ("work item", itemUrl), ("brand", $"{app.WebUrl.ToString().TrimEnd('/')}/brands/harbor-marks") })
+        {
+            await journey.StepAsync($"the {what} page at phone width", async p =>
+            {
+                await p.SetViewportSizeAsync(390, 844);
+                await p.GotoAsync(url);
+                // Nothing wider than the screen: the grids and the upload form wrap.
+                Assert.True(await p.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                    $"the {what} page scrolls sideways at 390 px");
+            });
+        }
+        await journey.Page.SetViewportSizeAsync(1280, 800);
+
         using (var zip = ZipFile.OpenRead(zipPath))
         {
             var hashes = uploads.Select(u => Convert.ToHexStringLower(SHA256.HashData(u.Buffer))).ToList();
