@@ -37,28 +37,38 @@ internal static class ProviderHttp
     /// </summary>
     public static MultipartFormDataContent Multipart(IEnumerable<KeyValuePair<string, string>> fields, string imageField, IEnumerable<InputImage> images, InputImage? mask)
     {
-        var form = new MultipartFormDataContent();
+        // As a browser sends a form, which every server parses: a bare boundary, quoted names and file names (no
+        // filename*), text fields without a content type of their own.
+        var boundary = Guid.NewGuid().ToString("N");
+        var form = new MultipartFormDataContent(boundary);
+        form.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
         foreach (var (name, value) in fields)
         {
-            form.Add(new StringContent(value, Encoding.UTF8), name);
+            var text = new StringContent(value, Encoding.UTF8);
+            text.Headers.ContentType = null;
+            text.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = Quoted(name) };
+            form.Add(text);
         }
         var index = 0;
         foreach (var image in images)
         {
-            form.Add(ImagePart(image), imageField, $"image-{++index}.{ImageFormats.Extension(image.Format)}");
+            form.Add(ImagePart(image, imageField, $"image-{++index}.{ImageFormats.Extension(image.Format)}"));
         }
         if (mask is not null)
         {
-            form.Add(ImagePart(mask), "mask", "mask.png");
+            form.Add(ImagePart(mask, "mask", "mask.png"));
         }
         return form;
 
-        static ByteArrayContent ImagePart(InputImage image)
+        static ByteArrayContent ImagePart(InputImage image, string field, string fileName)
         {
             var part = new ByteArrayContent(image.Bytes);
             part.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);
+            part.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = Quoted(field), FileName = Quoted(fileName) };
             return part;
         }
+
+        static string Quoted(string value) => $"\"{value}\"";
     }
 
     /// <summary>The same fields as a JSON body (for the generations endpoint): <c>n</c> as a number, the rest as text.</summary>

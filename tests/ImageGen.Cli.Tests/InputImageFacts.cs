@@ -62,7 +62,8 @@ public sealed class InputImageFacts : IDisposable
         Assert.True(result.ExitCode == 0, result.StandardError);
         var request = Assert.Single(provider.Requests);
         Assert.Equal("/v1/images/edits", request.Path);
-        Assert.StartsWith("multipart/form-data; boundary=", request.ContentType, StringComparison.Ordinal);
+        Assert.Matches("^multipart/form-data; boundary=[0-9a-f]{32}$", request.ContentType); // a bare boundary, as browsers send
+        Assert.Equal(["image-1.webp", "image-2.png", "image-3.jpg", "mask.png"], request.Files.Select(f => f.FileName).ToArray());
         Assert.Equal("Bearer sk-test", request.Headers["authorization"]);
         var fields = request.Body.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
         Assert.Equal(new Dictionary<string, string?>
