@@ -22,12 +22,7 @@ public sealed class AssetIntake(DataRoot root)
     public AssetFile Accept(byte[] upload, string uploadedName)
     {
         var what = $"'{Label(uploadedName)}'";
-        if (upload.LongLength > InputLimits.MaxBytes)
-        {
-            throw new ImageRejectedException($"{what} is {upload.LongLength / (1024.0 * 1024):0.#} MiB; the limit is {InputLimits.MaxBytes / (1024 * 1024)} MiB.");
-        }
-        var format = ImageSniffer.FormatOf(upload)
-            ?? throw new ImageRejectedException($"{what} is {ImageSniffer.Describe(upload)}, not a PNG, JPEG or WebP image.");
+        var format = InputLimits.Check(upload, what);
         byte[] stored;
         int width, height;
         bool hasAlpha;

@@ -26,12 +26,12 @@ public sealed record InputImage(string Name, byte[] Bytes, string Format, int Wi
         byte[] bytes;
         try
         {
-            var length = new FileInfo(path).Length;
-            if (length > InputLimits.MaxBytes)
-            {
-                throw ImageGenException.Usage($"{what} is {length / (1024.0 * 1024):0.#} MiB; the limit is {InputLimits.MaxBytes / (1024 * 1024)} MiB.");
-            }
+            InputLimits.CheckLength(new FileInfo(path).Length, what);
             bytes = File.ReadAllBytes(path);
+        }
+        catch (ImageRejectedException e)
+        {
+            throw ImageGenException.Usage(e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -43,11 +43,10 @@ public sealed record InputImage(string Name, byte[] Bytes, string Format, int Wi
     /// <inheritdoc cref="Load"/>
     public static InputImage FromBytes(byte[] bytes, string name, string what)
     {
-        var format = ImageSniffer.FormatOf(bytes)
-            ?? throw ImageGenException.Usage($"{what} is {ImageSniffer.Describe(bytes)}, not a PNG, JPEG or WebP image.");
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         try
         {
+            var format = InputLimits.Check(bytes, what);
+            var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
             using var image = ImageLimits.Open(bytes, what);
             var hasAlpha = image.HasAlpha();
             var (width, height) = (image.Width, image.Height);
@@ -81,6 +80,26 @@ public static class InputLimits
     public const long MaxBytes = 20L * 1024 * 1024;
 
     public static string Describe => $"PNG, JPEG or WebP, up to {MaxBytes / (1024 * 1024)} MiB and {ImageLimits.MaxPixels / 1_000_000} megapixels";
+
+    /// <summary>Refuses an input of more than <see cref="MaxBytes"/>, before it is read.</summary>
+    /// <exception cref="ImageRejectedException">Naming <paramref name="what"/>, its size and the limit.</exception>
+    public static void CheckLength(long length, string what)
+    {
+        if (length > MaxBytes)
+        {
+            throw new ImageRejectedException($"{what} is {length / (1024.0 * 1024):0.#} MiB; the limit is {MaxBytes / (1024 * 1024)} MiB.");
+        }
+    }
+
+    /// <summary>The checks on an input's bytes before any decoding: its length, then its real type.</summary>
+    /// <returns>png, jpeg or webp.</returns>
+    /// <exception cref="ImageRejectedException">Naming <paramref name="what"/> and what it is instead.</exception>
+    public static string Check(byte[] bytes, string what)
+    {
+        CheckLength(bytes.LongLength, what);
+        return ImageSniffer.FormatOf(bytes)
+            ?? throw new ImageRejectedException($"{what} is {ImageSniffer.Describe(bytes)}, not a PNG, JPEG or WebP image.");
+    }
 }
 
 /// <summary>The type of an image from its first bytes, never from its name.</summary>

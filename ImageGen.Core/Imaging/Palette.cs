@@ -86,10 +86,7 @@ public static partial class Palette
         foreach (var input in images)
         {
             using var small = NetVips.Image.ThumbnailBuffer(input.Bytes, 64, height: 64);
-            using var srgb = small.Interpretation == NetVips.Enums.Interpretation.Srgb ? small.Copy() : small.Colourspace(NetVips.Enums.Interpretation.Srgb);
-            using var rgba = srgb.HasAlpha() ? srgb.Copy() : srgb.Bandjoin(255);
-            using var bytes = rgba.Cast(NetVips.Enums.BandFormat.Uchar);
-            var memory = bytes.WriteToMemory<byte>();
+            var memory = Pixels.Rgba(small);
             for (var o = 0; o + 3 < memory.Length; o += 4)
             {
                 if (memory[o + 3] < 128)

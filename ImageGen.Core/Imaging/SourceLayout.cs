@@ -23,11 +23,8 @@ public sealed class SourceLayout
     public static SourceLayout From(InputImage source, int width, int height)
     {
         using var scaled = Image.ThumbnailBuffer(source.Bytes, width, height: height, crop: Enums.Interesting.Centre, size: Enums.Size.Force);
-        using var srgb = scaled.Interpretation == Enums.Interpretation.Srgb ? scaled.Copy() : scaled.Colourspace(Enums.Interpretation.Srgb);
-        using var withAlpha = srgb.HasAlpha() ? srgb.Copy() : srgb.Bandjoin(255);
-        using var blurred = withAlpha.Gaussblur(Math.Max(0.5, Math.Min(width, height) * BlurShare));
-        using var bytes = blurred.Cast(Enums.BandFormat.Uchar);
-        var memory = bytes.WriteToMemory<byte>();
+        using var blurred = scaled.Gaussblur(Math.Max(0.5, Math.Min(width, height) * BlurShare));
+        var memory = Pixels.Rgba(blurred);
         var count = width * height;
         var lightness = new float[count];
         var alpha = new float[count];

@@ -29,20 +29,13 @@ public sealed class AssetUploader(AssetIntake intake, AssetStore assets, ILogger
         {
             return (false, $"The note is {note.Length} characters; the limit is {MaxNote}.");
         }
-        if (file.Length > InputLimits.MaxBytes)
-        {
-            return (false, $"'{label}' is {file.Length / (1024.0 * 1024):0.#} MiB; the limit is {InputLimits.MaxBytes / (1024 * 1024)} MiB.");
-        }
-        byte[] bytes;
-        using (var buffer = new MemoryStream((int)file.Length))
-        {
-            await file.CopyToAsync(buffer, cancellationToken);
-            bytes = buffer.ToArray();
-        }
         AssetFile stored;
         try
         {
-            stored = intake.Accept(bytes, label);
+            InputLimits.CheckLength(file.Length, $"'{label}'"); // before reading it
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, cancellationToken);
+            stored = intake.Accept(buffer.ToArray(), label);
         }
         catch (ImageRejectedException e)
         {
@@ -53,6 +46,21 @@ public sealed class AssetUploader(AssetIntake intake, AssetStore assets, ILogger
         return id is null
             ? (false, $"There are already {AssetStore.MaxPerOwner} images here; delete one before adding another.")
             : (true, $"'{label}' added as {role} ({stored.Width}×{stored.Height} {stored.Format}).");
+    }
+
+    /// <summary>Deletes an asset no job has sent, retires one a job has sent; refuses one that <paramref name="belongs"/> rejects.</summary>
+    public async Task<(bool Ok, string Message)> RemoveAsync(long assetId, Func<Asset, bool> belongs, string owner, CancellationToken cancellationToken)
+    {
+        if (await assets.GetAsync(assetId, cancellationToken) is not { } asset || !belongs(asset))
+        {
+            return (false, $"image #{assetId} is not one of {owner}; nothing changed.");
+        }
+        return await assets.RemoveAsync(assetId, cancellationToken) switch
+        {
+            AssetRemoval.Deleted => (true, $"'{asset.OriginalName}' deleted."),
+            AssetRemoval.Retired => (true, $"'{asset.OriginalName}' retired: runs sent it, so it is kept for their history but no longer offered."),
+            _ => (false, $"image #{assetId} no longer exists."),
+        };
     }
 
     private static void LogRefused(ILogger logger, string name, string reason) =>

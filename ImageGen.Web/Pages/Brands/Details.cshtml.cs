@@ -50,19 +50,8 @@ public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetU
         {
             return NotFound();
         }
-        if (await assets.GetAsync(assetId, cancellationToken) is not { } asset || asset.BrandId != brand.Id)
-        {
-            StatusMessage = $"Error: asset #{assetId} is not one of this brand's; nothing changed.";
-        }
-        else
-        {
-            StatusMessage = await assets.RemoveAsync(assetId, cancellationToken) switch
-            {
-                AssetRemoval.Deleted => $"'{asset.OriginalName}' deleted.",
-                AssetRemoval.Retired => $"'{asset.OriginalName}' retired: runs sent it, so it is kept for their history but no longer offered.",
-                _ => $"Error: asset #{assetId} no longer exists.",
-            };
-        }
+        var (ok, message) = await uploader.RemoveAsync(assetId, a => a.BrandId == brand.Id, "this brand's assets", cancellationToken);
+        StatusMessage = ok ? message : $"Error: {message}";
         return Redirect($"/brands/{brand.Slug}#assets");
     }
 }

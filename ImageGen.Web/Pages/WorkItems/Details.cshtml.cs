@@ -44,8 +44,16 @@ public sealed class DetailsModel(
 
     public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
 
-    public async Task<IActionResult> OnGetAsync(string project, string item, CancellationToken cancellationToken) =>
-        await LoadAsync(project, item, cancellationToken) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(string project, string item, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(project, item, cancellationToken))
+        {
+            return NotFound();
+        }
+        // A fresh form starts from the item's saved references; a refused post is redisplayed with what it sent.
+        Generate.References = ReferenceChoices.Where(a => a.Selected).Select(a => a.Id).ToList();
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostGenerateAsync(string project, string item, CancellationToken cancellationToken)
     {
@@ -66,7 +74,7 @@ public sealed class DetailsModel(
         }
         if (!ModelState.IsValid)
         {
-            await LoadAsync(project, item, cancellationToken, keepForm: true);
+            await LoadAsync(project, item, cancellationToken);
             return Page();
         }
         var results = new List<(string Model, EnqueueResult Result)>();
@@ -171,16 +179,8 @@ public sealed class DetailsModel(
         {
             return NotFound();
         }
-        if (await assets.GetAsync(assetId, cancellationToken) is not { } asset || asset.WorkItemId != found.Id)
-        {
-            StatusMessage = $"Error: upload #{assetId} is not one of this item's; nothing changed.";
-        }
-        else
-        {
-            StatusMessage = await assets.RemoveAsync(assetId, cancellationToken) == AssetRemoval.Retired
-                ? $"'{asset.OriginalName}' retired: runs sent it, so it is kept for their history."
-                : $"'{asset.OriginalName}' deleted.";
-        }
+        var (ok, message) = await uploader.RemoveAsync(assetId, a => a.WorkItemId == found.Id, "this item's uploads", cancellationToken);
+        StatusMessage = ok ? message : $"Error: {message}";
         return Redirect($"/projects/{found.ProjectSlug}/items/{found.Slug}#references");
     }
 
@@ -223,8 +223,7 @@ public sealed class DetailsModel(
         return $"/projects/{found.ProjectSlug}/items/{found.Slug}{query}";
     }
 
-    /// <param name="keepForm">Redisplaying a refused form: keep what the user chose instead of the item's saved references.</param>
-    private async Task<bool> LoadAsync(string project, string item, CancellationToken cancellationToken, bool keepForm = false)
+    private async Task<bool> LoadAsync(string project, string item, CancellationToken cancellationToken)
     {
         if (await catalog.GetWorkItemAsync(project, item, cancellationToken) is not { } found)
         {
@@ -238,10 +237,6 @@ public sealed class DetailsModel(
         (Runs, NextBefore) = await runs.HistoryPageAsync(found.Id, Before, cancellationToken);
         Finals = await finals.HistoryAsync(found.Id, cancellationToken);
         ReferenceChoices = await assets.ChoicesAsync(found, cancellationToken);
-        if (!keepForm)
-        {
-            Generate.References = ReferenceChoices.Where(a => a.Selected).Select(a => a.Id).ToList();
-        }
         return true;
     }
 }
