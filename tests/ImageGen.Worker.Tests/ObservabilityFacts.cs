@@ -107,6 +107,8 @@ public sealed class ObservabilityFacts
 
             await host.Queue.CancelAsync(jobId);
             await host.WaitForStatusAsync(jobId, JobStatus.Canceled);
+            // The worker counts the cancel once its transaction has committed, a moment after the status is visible.
+            await Eventually.TrueAsync(() => metrics.Of("imagegen.jobs.run_duration").Any(), TimeSpan.FromSeconds(10), "the cancel to be counted");
 
             Assert.Equal(OfflineProceduralModel.Id, Assert.Single(metrics.Of("imagegen.jobs.canceled")).Tags["model"]);
             Assert.Equal("canceled", Assert.Single(metrics.Of("imagegen.jobs.run_duration")).Tags["outcome"]);
