@@ -41,7 +41,14 @@ internal static class Extensions
                 project.WithEnvironment(variable, secret);
             }
         }
-        foreach (var variable in new[] { "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL", "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_MODEL", "IMAGEGEN_GEMINI_MAX_IMAGES", "IMAGEGEN_COMPAT_MAX_IMAGES" })
+        // Every other provider setting (base URLs, models, timeouts, the price file, the self-hosted servers) as it is.
+        foreach (var variable in new[]
+        {
+            "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL", "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_MODEL",
+            "IMAGEGEN_GEMINI_MAX_IMAGES", "IMAGEGEN_COMPAT_MAX_IMAGES", "IMAGEGEN_COMPAT_SEED",
+            "IMAGEGEN_A1111_BASE_URL", "IMAGEGEN_A1111_MODEL", "IMAGEGEN_A1111_STEPS", "IMAGEGEN_A1111_SAMPLER", "IMAGEGEN_A1111_DENOISING",
+            "IMAGEGEN_COMFYUI_BASE_URL", "IMAGEGEN_COMFYUI_MODEL", "IMAGEGEN_COMFYUI_WORKFLOW", "IMAGEGEN_REQUEST_TIMEOUT", "IMAGEGEN_PRICES_FILE",
+        })
         {
             if (builder.Configuration[variable] is { Length: > 0 } value)
             {

@@ -14,9 +14,11 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ProviderSettings settings;
+        PriceTable prices;
         try
         {
             settings = ProviderSettings.FromEnvironment();
+            prices = PriceTable.FromEnvironment();
         }
         catch (ImageGenException e)
         {
@@ -31,7 +33,7 @@ public static class CliApp
         var redactor = SecretRedactor.For(settings);
         var root = new RootCommand("imagegen: generate brand-consistent images from the command line.")
         {
-            GenerateCommand.Create(registry, redactor, stdout, stderr),
+            GenerateCommand.Create(registry, prices, redactor, stdout, stderr),
             ConvertCommand.Create(stdout, stderr),
             ModelsCommand.Create(registry, stdout),
             DbCommand.Create(stdout, stderr),

@@ -11,12 +11,12 @@ namespace ImageGen.Cli;
 /// </summary>
 internal static class CliRunner
 {
-    public static async Task<int> RunAsync(bool json, TextWriter stdout, TextWriter stderr, SecretRedactor redactor, Func<Task> action, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(bool json, TextWriter stdout, TextWriter stderr, SecretRedactor redactor, Func<Task<int>> action, CancellationToken cancellationToken)
     {
         try
         {
-            await action();
-            return ExitCodes.Success;
+            // The action's own exit code: a generate that kept part of its images has printed them and says why it failed.
+            return await action();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

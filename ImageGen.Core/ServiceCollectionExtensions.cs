@@ -23,6 +23,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<JobQueries>();
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<CostQueries>();
         services.AddSingleton<CatalogStore>();
         services.AddSingleton<ComparisonStore>();
         services.AddSingleton<FinalStore>();

@@ -45,6 +45,20 @@ public static class Endpoints
                 : Results.NotFound();
         });
 
+        // The provider's own file, kept beside a candidate that was resized or converted (with its Content Credentials,
+        // when it had any). Always a download: its type is whatever the provider sent, read from its name.
+        app.MapGet("/images/{id:long}/original", async (long id, RunQueries runs, DataRoot root, CancellationToken cancellationToken) =>
+        {
+            var image = await runs.GetImageAsync(id, cancellationToken);
+            var file = image?.OriginalPath is { } path ? root.ResolveRelative(path) : null;
+            if (file is null || !File.Exists(file))
+            {
+                return Results.NotFound();
+            }
+            var format = ImageFormats.Parse(Path.GetExtension(file).TrimStart('.')) ?? "";
+            return Results.File(file, ImageFormats.ContentType(format), fileDownloadName: Path.GetFileName(file));
+        });
+
         // Brand assets and work item uploads by id; their files are content-addressed, so the hash is the ETag.
         app.MapGet("/assets/{id:long}", async (long id, ImageGen.Core.Assets.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
             await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveRelative(asset.Path) is { } file && File.Exists(file)

@@ -28,4 +28,14 @@ public static class Format
         < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.#} MB"),
     };
+
+    /// <summary>US dollars: cents for a dollar or more, four places below (an image often costs a few cents or less).</summary>
+    public static string Usd(double usd) => usd switch
+    {
+        0 => "$0",
+        >= 1 => string.Create(CultureInfo.InvariantCulture, $"${usd:N2}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"${usd:0.0000}"),
+    };
+
+    public static string Usd(double? usd) => usd is { } u ? Usd(u) : "not priced";
 }

@@ -19,8 +19,12 @@ public sealed class WorkerOptions
     /// <summary>How often jobs whose worker was lost are failed once their attempts are used.</summary>
     public TimeSpan LostJobSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A CLI run longer than this is killed and counted as a transient failure.</summary>
-    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// A CLI run longer than this is killed and counted as a transient failure. Unset (the default), it follows the provider
+    /// request timeout (<c>IMAGEGEN_REQUEST_TIMEOUT</c>, 600 s): one timeout per image asked for, plus a minute for the
+    /// CLI's own work, so a slow model is never cut off by the job before its own request times out.
+    /// </summary>
+    public TimeSpan? JobTimeout { get; set; }
 
     /// <summary>At shutdown, running jobs get this long to finish before they are stopped and put back in the queue.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);

@@ -10,7 +10,7 @@ namespace ImageGen.Cli.Commands;
 /// <summary><c>imagegen generate</c>: the contract the worker depends on (PRODUCT.md §3). Keep it stable.</summary>
 public static class GenerateCommand
 {
-    public static Command Create(ModelRegistry registry, SecretRedactor redactor, TextWriter stdout, TextWriter stderr)
+    public static Command Create(ModelRegistry registry, PriceTable prices, SecretRedactor redactor, TextWriter stdout, TextWriter stderr)
     {
         var prompt = new Option<string?>("--prompt") { Description = "The prompt text." };
         var promptFile = new Option<FileInfo?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file." };
@@ -76,14 +76,27 @@ public static class GenerateCommand
             await stderr.WriteLineAsync($"imagegen: generating {request.Count} image(s) with {request.Model} at {request.Size} {request.Format}"
                 + (request.ReferencePaths.Count > 0 ? $", {request.ReferencePaths.Count} reference(s)" : "")
                 + (request.SourcePath is null ? "" : ", from a source image"));
-            var manifest = await new ImageGenerator(registry).GenerateAsync(request, parse.GetValue(output)!.FullName, cancellationToken);
+            var manifest = await new ImageGenerator(registry, prices).GenerateAsync(request, parse.GetValue(output)!.FullName, cancellationToken);
             foreach (var image in manifest.Images)
             {
-                await stderr.WriteLineAsync($"imagegen: wrote {image.Path} ({image.Bytes} bytes, seed {image.Seed})");
+                await stderr.WriteLineAsync($"imagegen: wrote {image.Path} ({image.Bytes} bytes, {(image.Seed is { } s ? $"seed {s}" : "seed not supported")})");
+            }
+            if (manifest.Error is { } error)
+            {
+                // Part of the images arrived: they are written and listed; the run still failed, with the provider's words.
+                manifest = manifest with { Error = error with { Message = redactor.Redact(error.Message) } };
+                await stderr.WriteLineAsync($"imagegen: error: {manifest.Error.Message}");
             }
             await stdout.WriteLineAsync(parse.GetValue(json)
                 ? manifest.ToJson()
                 : string.Join(Environment.NewLine, manifest.Images.Select(i => i.Path)));
+            return manifest.Error is null ? ExitCodes.Success
+                : Enum.Parse<ErrorKind>(manifest.Error.Kind, ignoreCase: true) switch
+                {
+                    ErrorKind.Usage => ExitCodes.Usage,
+                    ErrorKind.Permanent => ExitCodes.Permanent,
+                    _ => ExitCodes.Transient,
+                };
         }, cancellationToken));
         return command;
     }

@@ -17,6 +17,12 @@ public sealed record GenerateManifest
 
     /// <summary>The images that went into the request (source, references, mask), by hash; null for text only.</summary>
     public IReadOnlyList<ManifestInput>? Inputs { get; init; }
+
+    /// <summary>What the provider said (size sent, request ids, model version, usage), the cost, and the seed note.</summary>
+    public RunFacts? Provider { get; init; }
+
+    /// <summary>Why the run stopped short (<see cref="RunFacts.Missing"/> images missing): the images listed were still made and written.</summary>
+    public CliError? Error { get; init; }
     public string Generator { get; init; } = $"imagegen {typeof(GenerateManifest).Assembly.GetName().Version?.ToString(3)}";
 
     public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, indented ? Json.Indented : Json.Options);
@@ -26,7 +32,8 @@ public sealed record GenerateManifest
         ?? throw new JsonException("The manifest is empty.");
 }
 
-public sealed record GenerateSettings(int Width, int Height, string AspectRatio, string Format, int Count, long Seed,
+/// <param name="Seed">The seed of the first image; null when the model takes no seed.</param>
+public sealed record GenerateSettings(int Width, int Height, string AspectRatio, string Format, int Count, long? Seed,
     string Background = Backgrounds.Auto, string Quality = Qualities.Auto);
 
 /// <param name="Role">source, reference or mask.</param>
@@ -38,8 +45,10 @@ public sealed record ManifestInput(string Role, string Name, string Sha256, stri
         new(role, image.Name, image.Sha256, image.Format, image.Width, image.Height, image.Note);
 }
 
-/// <param name="Note">What the CLI did locally to meet the request (resized, converted), when it did anything.</param>
-public sealed record ManifestImage(string Path, int Width, int Height, string Format, long Bytes, long Seed, string? Note = null);
+/// <param name="Seed">The seed that made it; null when the model takes no seed.</param>
+/// <param name="Note">What the CLI did with the provider's file (stored as sent, or resized and converted).</param>
+/// <param name="Original">The provider's own file, kept beside a converted image (a name in the same folder).</param>
+public sealed record ManifestImage(string Path, int Width, int Height, string Format, long Bytes, long? Seed, string? Note = null, string? Original = null);
 
 /// <summary>What the CLI prints on stdout with <c>--json</c> when it fails, so the worker gets its words and retry hint.</summary>
 public sealed record CliError(string Kind, string Message, double? RetryAfterSeconds = null)

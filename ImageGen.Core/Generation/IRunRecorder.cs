@@ -23,7 +23,9 @@ public interface IRunRecorder
 }
 
 /// <summary>A started run and where its files go.</summary>
-public sealed record RunStart(long RunId, RunPlace Place);
+/// <param name="Received">Images this job (and the jobs it retries) already stored in earlier runs that stopped short: a new
+/// attempt asks only for the rest.</param>
+public sealed record RunStart(long RunId, RunPlace Place, int Received = 0);
 
 /// <summary>How an attempt ended, as the worker knows it.</summary>
 public abstract record RunOutcome
@@ -32,8 +34,16 @@ public abstract record RunOutcome
     {
     }
 
-    /// <summary>The CLI made these images and they are stored in the run's place.</summary>
-    public sealed record Succeeded(IReadOnlyList<StoredImage> Images) : RunOutcome;
+    /// <summary>
+    /// The CLI made these images and they are stored in the run's place. With a <see cref="Shortfall"/>, the provider failed
+    /// part-way: the run keeps these images (and says how many are missing) while the job fails with the shortfall, and is
+    /// retried when it is transient; the retry asks only for the missing images.
+    /// </summary>
+    public sealed record Succeeded(IReadOnlyList<StoredImage> Images) : RunOutcome
+    {
+        public RunFacts? Facts { get; init; }
+        public Failed? Shortfall { get; init; }
+    }
 
     /// <summary>It failed; a transient failure with attempts left is tried again after a backoff.</summary>
     public sealed record Failed(string Message, bool Transient, TimeSpan? RetryAfter = null) : RunOutcome;

@@ -1,4 +1,5 @@
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Providers;
 using ImageGen.Core.Telemetry;
 
 namespace ImageGen.Core.Generation;
@@ -27,10 +28,14 @@ public sealed record GenerateRequest(string Prompt, string Model, int Count, Ima
 
 /// <summary>
 /// Runs one generate request: resolves the model, has it produce the images, writes them and the
-/// <see cref="GenerateManifest.SidecarFileName"/> sidecar to the output folder, and returns the manifest.
+/// <see cref="GenerateManifest.SidecarFileName"/> sidecar to the output folder, and returns the manifest, with what the
+/// provider reported (request ids, model version, usage) and the cost. When the model failed part-way, the images it made
+/// are still written and the manifest says how many are missing and why (<see cref="GenerateManifest.Error"/>).
 /// </summary>
-public sealed class ImageGenerator(ModelRegistry registry)
+public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = null)
 {
+    private readonly PriceTable _prices = prices ?? PriceTable.Defaults;
+
     public async Task<GenerateManifest> GenerateAsync(GenerateRequest request, string outputDirectory, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Prompt))
@@ -64,46 +69,72 @@ public sealed class ImageGenerator(ModelRegistry registry)
         {
             References = references, Source = source, Mask = mask, Background = request.Background, Quality = request.Quality,
         };
-        IReadOnlyList<ModelImage> images;
+        ModelAnswer answer;
         using (var call = ImageGenTelemetry.Source.StartActivity($"model {model.Info.Id}"))
         {
             call?.SetTag("imagegen.model", model.Info.Id);
             call?.SetTag("imagegen.seed", seed);
             call?.SetTag("imagegen.inputs", references.Count + (source is null ? 0 : 1));
-            images = await model.GenerateAsync(modelRequest, cancellationToken);
+            answer = await model.GenerateAsync(modelRequest, cancellationToken);
+            call?.SetTag("imagegen.images", answer.Images.Count);
+        }
+        if (answer.Images.Count == 0)
+        {
+            throw answer.Failure ?? new ImageGenException(ErrorKind.Permanent, $"{model.Info.Id} answered without images.");
         }
 
         using var write = ImageGenTelemetry.Source.StartActivity("write files");
         Directory.CreateDirectory(outputDirectory);
-        var entries = new List<ManifestImage>(images.Count);
-        for (var i = 0; i < images.Count; i++)
+        var entries = new List<ManifestImage>(answer.Images.Count);
+        for (var i = 0; i < answer.Images.Count; i++)
         {
-            var image = images[i];
-            string? note = null;
+            var image = answer.Images[i];
+            var stem = image.Seed is { } s ? $"{i + 1:00}-seed{s}" : $"{i + 1:00}";
+            string? note = null, original = null;
             if (!image.Finished)
             {
-                // Provider output: meet the requested size and format locally and embed provenance.
-                var provenance = modelRequest.ProvenanceFor(model.Info.Id, image.Seed);
-                (var bytes, note) = ImageFinisher.Finish(image.Bytes, request.Size, request.Format, provenance);
-                image = image with { Bytes = bytes, Width = request.Size.Width, Height = request.Size.Height, Format = request.Format, Finished = true };
+                // Provider output: kept as sent when it is what was asked; else made to the size and format asked, with
+                // provenance embedded, and the provider's file kept beside it.
+                var finished = ImageFinisher.Finish(image.Bytes, request.Size, request.Format, modelRequest.ProvenanceFor(model.Info.Id, image.Seed));
+                note = finished.Note;
+                if (finished.Original is { } originalBytes)
+                {
+                    original = $"{stem}-provider.{ImageFormats.Extension(finished.OriginalFormat!)}";
+                    await File.WriteAllBytesAsync(Path.Combine(outputDirectory, original), originalBytes, cancellationToken);
+                }
+                image = image with { Bytes = finished.Bytes, Width = request.Size.Width, Height = request.Size.Height, Format = request.Format, Finished = true };
             }
-            var path = Path.Combine(outputDirectory, $"{i + 1:00}-seed{image.Seed}.{ImageFormats.Extension(image.Format)}");
+            var path = Path.Combine(outputDirectory, $"{stem}.{ImageFormats.Extension(image.Format)}");
             await File.WriteAllBytesAsync(path, image.Bytes, cancellationToken);
-            entries.Add(new ManifestImage(path, image.Width, image.Height, image.Format, image.Bytes.LongLength, image.Seed, note));
+            entries.Add(new ManifestImage(path, image.Width, image.Height, image.Format, image.Bytes.LongLength, image.Seed, note, original));
         }
 
+        var takesSeed = model.Info.Capabilities.Seed;
+        var missing = answer.Failure is null ? (int?)null : request.Count - answer.Images.Count;
         var manifest = new GenerateManifest
         {
             Model = model.Info.Id,
             Prompt = request.Prompt,
-            Settings = new GenerateSettings(request.Size.Width, request.Size.Height, request.Size.AspectRatio, request.Format, request.Count, seed,
-                request.Background, request.Quality),
+            Settings = new GenerateSettings(request.Size.Width, request.Size.Height, request.Size.AspectRatio, request.Format, request.Count,
+                takesSeed ? seed : null, request.Background, request.Quality),
             Images = entries,
             Inputs = modelRequest.InputImages.Count == 0 && mask is null ? null : [
                 .. source is null ? [] : new[] { ManifestInput.Of("source", source) },
                 .. references.Select(r => ManifestInput.Of("reference", r)),
                 .. mask is null ? [] : new[] { ManifestInput.Of("mask", mask) },
             ],
+            Provider = new RunFacts
+            {
+                SentSize = answer.SentSize,
+                SeedNote = takesSeed ? null : "seed not supported",
+                RequestIds = answer.RequestIds.Count == 0 ? null : answer.RequestIds,
+                ModelVersion = answer.ModelVersion,
+                Usage = answer.Usage,
+                Cost = _prices.Cost(model.Info.Id, answer.Usage, answer.Images.Count),
+                Missing = missing,
+            },
+            Error = answer.Failure is { } f ? new CliError(f.Kind.ToString().ToLowerInvariant(),
+                $"{answer.Images.Count} of {request.Count} images were made before this: {f.Message}", f.RetryAfter?.TotalSeconds) : null,
         };
         // The sidecar names files relative to its own folder, so it stays true when the folder moves.
         var sidecar = manifest with { Images = entries.Select(e => e with { Path = Path.GetFileName(e.Path) }).ToList() };

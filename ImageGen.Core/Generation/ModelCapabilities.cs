@@ -51,6 +51,9 @@ public sealed record ModelCapabilities
     /// <summary>How many images one request may carry: references plus the source image. 0: text only.</summary>
     public int MaxInputImages { get; init; }
 
+    /// <summary>Of <see cref="MaxInputImages"/>, reference images may be sent (false: only a source image, as AUTOMATIC1111's img2img).</summary>
+    public bool ReferenceImages { get; init; } = true;
+
     /// <summary>The model starts from a source image ("more like this" as image-to-image).</summary>
     public bool SourceImage { get; init; }
 
@@ -65,6 +68,9 @@ public sealed record ModelCapabilities
 
     public bool TakesImages => MaxInputImages > 0;
 
+    /// <summary>How many reference images fit, beside a source image or not.</summary>
+    public int MaxReferences(bool withSource) => ReferenceImages ? Math.Max(0, MaxInputImages - (withSource ? 1 : 0)) : 0;
+
     public static ModelCapabilities TextOnly { get; } = new();
 
     /// <summary>Every way <paramref name="options"/> asks for more than <paramref name="model"/> can do; empty when it fits.</summary>
@@ -74,6 +80,10 @@ public sealed record ModelCapabilities
         if (options.References > 0 && !TakesImages)
         {
             problems.Add(new("References", $"{model} is text only: it takes no reference images."));
+        }
+        else if (options.References > 0 && !ReferenceImages)
+        {
+            problems.Add(new("References", $"{model} takes a source image but no reference images."));
         }
         else if (options.References + (options.Source ? 1 : 0) > MaxInputImages && TakesImages)
         {

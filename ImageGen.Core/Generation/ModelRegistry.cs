@@ -15,8 +15,11 @@ public interface IImageModel
 {
     ModelInfo Info { get; }
 
-    /// <summary>Produces <see cref="ModelRequest.Count"/> images, each encoded in the requested format with its provenance.</summary>
-    Task<IReadOnlyList<ModelImage>> GenerateAsync(ModelRequest request, CancellationToken cancellationToken);
+    /// <summary>
+    /// Produces <see cref="ModelRequest.Count"/> images. A provider that makes one image per call and fails part-way
+    /// returns the images it has with <see cref="ModelAnswer.Failure"/> set, so what was paid for is kept.
+    /// </summary>
+    Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken);
 }
 
 public sealed record ModelRequest(string Prompt, ImageSize Size, string Format, int Count, long Seed)
@@ -36,8 +39,8 @@ public sealed record ModelRequest(string Prompt, ImageSize Size, string Format, 
     /// <summary>The images sent, source first: providers that take a list treat the first one as the image to edit.</summary>
     public IReadOnlyList<InputImage> InputImages => Source is null ? References : [Source, .. References];
 
-    /// <summary>The provenance of one image made for this request.</summary>
-    public Provenance ProvenanceFor(string model, long seed) => new(Prompt, model, seed, Size.Width, Size.Height, Format, OfflineProceduralModel.Generator)
+    /// <summary>The provenance of one image made for this request; <paramref name="seed"/> null when the model takes none.</summary>
+    public Provenance ProvenanceFor(string model, long? seed) => new(Prompt, model, seed, Size.Width, Size.Height, Format, OfflineProceduralModel.Generator)
     {
         References = References.Count == 0 ? null : References.Select(r => r.Sha256).ToList(),
         Source = Source?.Sha256,
@@ -49,11 +52,32 @@ public sealed record ModelRequest(string Prompt, ImageSize Size, string Format, 
 
 /// <summary>
 /// One image from a model. <see cref="Finished"/> images are already in the requested size and format with
-/// provenance embedded (the offline model); provider output is not, and the generator finishes it locally.
+/// provenance embedded (the offline model); provider output is not, and the generator keeps it as sent when it is
+/// already what was asked, else converts it and keeps the provider's file beside the result.
 /// </summary>
-public sealed record ModelImage(byte[] Bytes, int Width, int Height, string Format, long Seed, bool Finished = true)
+/// <param name="Seed">The seed that made this image, as the provider applied it; null when the model takes no seed.</param>
+public sealed record ModelImage(byte[] Bytes, int Width, int Height, string Format, long? Seed, bool Finished = true)
 {
-    public static ModelImage Unfinished(byte[] bytes, long seed) => new(bytes, 0, 0, "", seed, Finished: false);
+    public static ModelImage Unfinished(byte[] bytes, long? seed) => new(bytes, 0, 0, "", seed, Finished: false);
+}
+
+/// <summary>What a model answered: its images and what the provider said about the request.</summary>
+public sealed record ModelAnswer(IReadOnlyList<ModelImage> Images)
+{
+    /// <summary>What was asked of the provider for the size, in its terms (<c>1280x720</c>, <c>16:9 at 2K</c>); null when the size was drawn exactly.</summary>
+    public string? SentSize { get; init; }
+
+    /// <summary>The provider's id of each request (headers or body), for its support and its logs.</summary>
+    public IReadOnlyList<string> RequestIds { get; init; } = [];
+
+    /// <summary>The model version the provider says answered (Gemini <c>modelVersion</c>, a checkpoint's name).</summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>Tokens the provider reported over all calls; null when it reports none.</summary>
+    public ModelUsage? Usage { get; init; }
+
+    /// <summary>A call failed after <see cref="Images"/> had arrived: the run keeps those and says how many are missing.</summary>
+    public ImageGenException? Failure { get; init; }
 }
 
 /// <summary>
@@ -73,7 +97,7 @@ public sealed class ModelRegistry
         _providers = new Dictionary<string, Func<string, IImageModel>>(providers ?? new Dictionary<string, Func<string, IImageModel>>(), StringComparer.Ordinal);
     }
 
-    /// <summary>The stock registry: the offline model and the OpenAI, Gemini and compatible-server providers.</summary>
+    /// <summary>The stock registry: the offline model, the OpenAI and Gemini providers, and the self-hosted ones (OpenAI-compatible, AUTOMATIC1111, ComfyUI).</summary>
     public static ModelRegistry CreateDefault(ProviderSettings? settings = null, HttpClient? http = null)
     {
         settings ??= new ProviderSettings();
@@ -83,6 +107,8 @@ public sealed class ModelRegistry
             [OpenAiImageModel.Prefix] = model => new OpenAiImageModel(model, settings, http),
             [GeminiImageModel.Prefix] = model => new GeminiImageModel(model, settings, http),
             [CompatImageModel.Prefix] = model => new CompatImageModel(model, settings, http),
+            [A1111ImageModel.Prefix] = model => new A1111ImageModel(model, settings, http),
+            [ComfyUiImageModel.Prefix] = model => new ComfyUiImageModel(model, settings, http),
         };
         return new ModelRegistry(
             [
@@ -90,6 +116,8 @@ public sealed class ModelRegistry
                 providers[OpenAiImageModel.Prefix](settings.OpenAiModel),
                 providers[GeminiImageModel.Prefix](settings.GeminiModel),
                 providers[CompatImageModel.Prefix](settings.CompatModel),
+                providers[A1111ImageModel.Prefix](settings.A1111Model),
+                providers[ComfyUiImageModel.Prefix](settings.ComfyUiModel),
             ],
             providers);
     }
@@ -111,7 +139,7 @@ public sealed class ModelRegistry
     public IImageModel Resolve(string id)
     {
         var model = Find(id) ?? throw ImageGenException.Usage(
-            $"Unknown model '{id}'. Known models: {string.Join(", ", _listed.Keys.Order(StringComparer.Ordinal))} (or another model of openai/, google/ or compat/).");
+            $"Unknown model '{id}'. Known models: {string.Join(", ", _listed.Keys.Order(StringComparer.Ordinal))} (or another model of openai/, google/, compat/, a1111/ or comfyui/).");
         if (!model.Info.Available)
         {
             throw new ImageGenException(ErrorKind.Permanent, $"Model '{id}' is not available: {model.Info.UnavailableReason}");

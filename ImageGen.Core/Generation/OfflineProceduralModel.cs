@@ -32,7 +32,7 @@ public sealed class OfflineProceduralModel : IImageModel
         },
     };
 
-    public Task<IReadOnlyList<ModelImage>> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
+    public Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         var (width, height) = (request.Size.Width, request.Size.Height);
         var inputs = new RenderInputs { Transparent = request.Background == Backgrounds.Transparent };
@@ -66,7 +66,7 @@ public sealed class OfflineProceduralModel : IImageModel
                 images.Add(new ModelImage(ImageEncoder.EncodePixels(pixels, width, height, inputs.Transparent ? 4 : 3, request.Format, provenance), width, height, request.Format, seed));
             }
         }
-        return Task.FromResult<IReadOnlyList<ModelImage>>(images);
+        return Task.FromResult(new ModelAnswer(images));
     }
 
     public static string Generator => $"imagegen {typeof(OfflineProceduralModel).Assembly.GetName().Version?.ToString(3)}";

@@ -9,11 +9,16 @@ public sealed record PromptParts(
     string? Constraints = null,
     string? BrandName = null,
     string? BrandMarkdown = null,
-    string? Adjustment = null);
+    string? Adjustment = null)
+{
+    /// <summary>A source image goes with the prompt (image-to-image): the prompt says to make a new version of it.</summary>
+    public bool FromSource { get; init; }
+}
 
 /// <summary>
 /// Builds the prompt sent to a model. The order puts the asset first (what to draw), then the brand (how it
-/// should look), then hard constraints and the adjustment, which the user wants to win over the brand.
+/// should look, its Markdown flattened to plain text by <see cref="PromptText"/>), then hard constraints and the
+/// adjustment, which the user wants to win over the brand. The result has no <c>|</c>. It is exactly what the CLI sends.
 /// </summary>
 public static class PromptComposer
 {
@@ -28,6 +33,10 @@ public static class PromptComposer
 
         var builder = new StringBuilder();
         var type = parts.WorkItemType?.Trim();
+        if (parts.FromSource)
+        {
+            builder.Append(SourceInstruction).Append(' ');
+        }
         builder.Append(string.IsNullOrEmpty(type) || type == "other" ? prompt : $"{Describe(type)}: {prompt}");
 
         var brand = parts.BrandMarkdown?.Trim();
@@ -38,7 +47,7 @@ public static class PromptComposer
             {
                 builder.Append(" (").Append(parts.BrandName.Trim()).Append(')');
             }
-            builder.Append(":\n").Append(brand);
+            builder.Append(":\n").Append(PromptText.Flatten(brand));
         }
 
         var constraints = parts.Constraints?.Trim();
@@ -52,8 +61,12 @@ public static class PromptComposer
         {
             builder.Append("\n\nAdjustment:\n").Append(adjustment);
         }
-        return builder.ToString();
+        // Some servers (LocalAI) read what follows a '|' as a negative prompt: none is sent.
+        return builder.ToString().Replace('|', '/');
     }
+
+    /// <summary>Leads the prompt when a source image is sent first: the models read the images in order.</summary>
+    public const string SourceInstruction = "Make a new version of the first image.";
 
     private static string Describe(string type) => type switch
     {

@@ -19,7 +19,7 @@ public sealed class RunIngest(IImageStore images)
     /// <exception cref="RunIngestException">The manifest or a file is not what it should be; nothing was committed.</exception>
     /// <param name="background">What the job asked for: when <see cref="Backgrounds.Transparent"/>, each file's real alpha is
     /// checked and an opaque one is stored with a warning rather than passing silently.</param>
-    public async Task<IReadOnlyList<StoredImage>> StoreAsync(string manifestJson, string outputFolder, RunPlace place, string background = Backgrounds.Auto, CancellationToken cancellationToken = default)
+    public async Task<IngestedRun> StoreAsync(string manifestJson, string outputFolder, RunPlace place, string background = Backgrounds.Auto, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -28,7 +28,7 @@ public sealed class RunIngest(IImageStore images)
             {
                 throw new InvalidDataException("the manifest lists no images.");
             }
-            var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long Seed, string Thumbnail, string? Warning)>();
+            var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long? Seed, string Thumbnail, string? Warning, string? Original)>();
             foreach (var image in manifest.Images)
             {
                 var name = Path.GetFileName(image.Path);
@@ -46,12 +46,25 @@ public sealed class RunIngest(IImageStore images)
                 var warning = background == Backgrounds.Transparent && Alpha.IsOpaque(file)
                     ? "A transparent background was asked for, but this file is opaque: the model did not honour it."
                     : null;
-                checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed, thumbnail, warning));
+                // The provider's own file beside a converted one: only a plain name in the same folder, and an image.
+                string? original = null;
+                if (image.Original is { } originalName)
+                {
+                    original = Path.GetFileName(originalName);
+                    if (original != originalName || !File.Exists(Path.Combine(outputFolder, original)))
+                    {
+                        throw new InvalidDataException($"the manifest names the provider's file '{originalName}', which is not in the output folder.");
+                    }
+                    ImageEncoder.Probe(Path.Combine(outputFolder, original));
+                }
+                checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed, thumbnail, warning, original));
             }
             var keys = images.Commit(outputFolder, place);
-            return checkedImages
-                .Select(i => new StoredImage(keys[i.Name], i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, keys[i.Thumbnail], i.Warning))
+            var stored = checkedImages
+                .Select(i => new StoredImage(keys[i.Name], i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, keys[i.Thumbnail], i.Warning,
+                    i.Original is null ? null : keys[i.Original]))
                 .ToList();
+            return new IngestedRun(stored, manifest.Provider ?? new RunFacts(), manifest.Error);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or IOException or NetVips.VipsException or KeyNotFoundException)
         {

@@ -17,6 +17,18 @@ public sealed class RunView
     public long? FinishedAt { get; init; }
     public long? ParentRunId { get; init; }
     public string? Adjustment { get; init; }
+
+    /// <summary>What it cost (from the price table when it was stored); null when not priced.</summary>
+    public double? CostUsd { get; init; }
+
+    /// <summary>Images asked for that the provider did not deliver (the run stopped short).</summary>
+    public int? Missing { get; init; }
+
+    public string? ProviderJson { get; init; }
+
+    /// <summary>What the provider said: the size sent, request ids, model version, usage, the seed note.</summary>
+    public RunFacts? Facts => RunFacts.FromJson(ProviderJson);
+
     public List<RunImageView> Images { get; } = [];
 }
 
@@ -49,6 +61,9 @@ public sealed class RunImageView
 
     /// <summary>What ingest found that a person should see (e.g. opaque where transparency was asked).</summary>
     public string? Warning { get; init; }
+
+    /// <summary>The provider's own file, kept beside this converted candidate.</summary>
+    public string? OriginalPath { get; init; }
 
     public string FileName => System.IO.Path.GetFileName(Path);
 }
@@ -131,7 +146,7 @@ public sealed class RunQueries(Database database)
 
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
-            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning FROM run_images WHERE id = @id", new { id }), cancellationToken);
+            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning, original_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
 
     public Task<ImageOrigin?> GetImageOriginAsync(long imageId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ImageOrigin>("""
@@ -149,10 +164,10 @@ public sealed class RunQueries(Database database)
     {
         using var results = await c.QueryMultipleAsync($"""
             SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at,
-                   r.parent_run_id, r.adjustment
+                   r.parent_run_id, r.adjustment, r.cost_usd, r.missing, r.provider_json
             FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit;
 
-            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning
+            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning, i.original_path
             FROM run_images i
             WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit)
             ORDER BY i.run_id, i.created_at, i.id;

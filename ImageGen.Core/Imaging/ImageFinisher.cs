@@ -3,14 +3,27 @@ using NetVips;
 
 namespace ImageGen.Core.Imaging;
 
+/// <summary>A provider's image made ready to store.</summary>
+/// <param name="Bytes">What is stored as the candidate.</param>
+/// <param name="Note">What was done, in words, for the manifest.</param>
+/// <param name="Original">The provider's own file when <see cref="Bytes"/> is a conversion of it (kept beside it); null when the candidate is the provider's file itself.</param>
+/// <param name="OriginalFormat">The format of <see cref="Original"/>.</param>
+public sealed record FinishedImage(byte[] Bytes, string? Note, byte[]? Original = null, string? OriginalFormat = null)
+{
+    public bool KeptAsSent => Original is null;
+}
+
 /// <summary>
-/// Brings a provider's image to what was asked for: the exact size (scaled to cover, then centre-cropped), the
-/// requested format, and provenance embedded. Says what it changed, for the manifest. The answer is checked against
-/// <see cref="ImageLimits"/> before it is decoded, and a truncated one fails instead of coming out partly black.
+/// Brings a provider's image to what was asked for. When it already is (the exact size and format), its bytes are
+/// stored as they came, so a C2PA manifest (Content Credentials) signed over them stays valid, and our provenance goes
+/// to the run's sidecar only. Otherwise it is resized (scaled to cover, then centre-cropped) and converted, with
+/// provenance embedded, and the provider's own file is kept beside the result. The answer is checked against
+/// <see cref="ImageLimits"/> before it is decoded, and every pixel is decoded once, so a truncated file fails instead
+/// of coming out partly black.
 /// </summary>
 public static class ImageFinisher
 {
-    public static (byte[] Bytes, string? Note) Finish(byte[] source, ImageSize size, string format, Provenance provenance)
+    public static FinishedImage Finish(byte[] source, ImageSize size, string format, Provenance provenance)
     {
         Image image;
         try
@@ -25,7 +38,7 @@ public static class ImageFinisher
         {
             try
             {
-                return FinishOpened(image, size, format, provenance);
+                return FinishOpened(source, image, size, format, provenance);
             }
             catch (VipsException e)
             {
@@ -35,21 +48,32 @@ public static class ImageFinisher
         }
     }
 
-    private static (byte[] Bytes, string? Note) FinishOpened(Image image, ImageSize size, string format, Provenance provenance)
+    private static FinishedImage FinishOpened(byte[] source, Image image, ImageSize size, string format, Provenance provenance)
     {
+        var loader = ((string)image.Get("vips-loader")).Replace("load", "", StringComparison.Ordinal).Replace("_buffer", "", StringComparison.Ordinal);
+        var sourceFormat = ImageFormats.Parse(loader);
+        var sameSize = image.Width == size.Width && image.Height == size.Height;
+        if (sameSize && sourceFormat == format)
+        {
+            // Decode every pixel once (the stats pass), so a truncated file is refused here as it would be when converting.
+            using var _ = image.Stats();
+            return new FinishedImage(source, ContentCredentials.IsPresent(source)
+                ? "stored as the provider sent it, with its Content Credentials (C2PA)"
+                : "stored as the provider sent it");
+        }
+
         var notes = new List<string>();
-        var sourceFormat = ((string)image.Get("vips-loader")).Replace("load", "", StringComparison.Ordinal).Replace("_buffer", "", StringComparison.Ordinal);
         Image working = image;
         try
         {
-            if (image.Width != size.Width || image.Height != size.Height)
+            if (!sameSize)
             {
                 working = image.ThumbnailImage(size.Width, height: size.Height, crop: Enums.Interesting.Centre, size: Enums.Size.Both);
                 notes.Add($"resized from {image.Width}x{image.Height}");
             }
-            if (ImageFormats.Parse(sourceFormat) != format)
+            if (sourceFormat != format)
             {
-                notes.Add($"converted from {sourceFormat}");
+                notes.Add($"converted from {loader}");
             }
             if (format == ImageFormats.Jpeg && working.HasAlpha())
             {
@@ -60,7 +84,14 @@ public static class ImageFinisher
                 }
                 working = flattened;
             }
-            return (ImageEncoder.Encode(working, format, provenance), notes.Count == 0 ? null : string.Join("; ", notes));
+            var bytes = ImageEncoder.Encode(working, format, provenance);
+            // A provider file in a format the store does not serve (GIF, TIFF…) is converted and not kept beside it.
+            if (sourceFormat is null)
+            {
+                return new FinishedImage(bytes, string.Join("; ", notes));
+            }
+            notes.Add("the provider's file is kept beside it");
+            return new FinishedImage(bytes, string.Join("; ", notes), source, sourceFormat);
         }
         finally
         {

@@ -67,12 +67,18 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                     references = settingsByRun[r.Id]?.References?.Select(i => new { i.AssetId, i.Name, i.Role, i.Sha256, file = InputEntryName(i) }),
                     source = settingsByRun[r.Id]?.Source is { } src ? new { src.ImageId, src.Sha256 } : null,
                     r.Status, r.ErrorMessage, parentRunId = r.ParentRunId, r.Adjustment, createdAt = DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
+                    costUsd = r.CostUsd, missing = r.Missing, provider = r.Facts,
                     candidates = r.Images.Select(i => new
                     {
                         imageId = i.Id, file = includeCandidates ? $"candidates/run-{r.Id}/{SafeEntryName(i.FileName)}" : null, i.Seed, i.Width, i.Height, i.Format, i.Sha256,
                         score = scores.GetValueOrDefault(i.Id), starred = i.Starred,
                     }),
                 }),
+                spend = new
+                {
+                    usd = history.Sum(r => r.CostUsd ?? 0), pricedRuns = history.Count(r => r.CostUsd is not null),
+                    unpricedRuns = history.Count(r => r.CostUsd is null && r.Status == Generation.RunStatus.Succeeded),
+                },
                 picks = state.Picks.Select(p => new { p.LeftImageId, p.RightImageId, winnerImageId = p.WinnerImageId, p.Reason, at = DateTimeOffset.FromUnixTimeMilliseconds(p.CreatedAt) }),
             };
             var entry = zip.CreateEntry("metadata.json");

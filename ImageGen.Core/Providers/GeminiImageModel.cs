@@ -5,8 +5,11 @@ using ImageGen.Core.Generation;
 namespace ImageGen.Core.Providers;
 
 /// <summary>
-/// <c>google/&lt;model&gt;</c>: Gemini <c>generateContent</c> with image output. One image per call, so a count of N
-/// is N calls. Refusals arrive as HTTP 200 with a finish or block reason and fail for good with that reason.
+/// <c>google/&lt;model&gt;</c>: Gemini <c>generateContent</c> with image output, at <c>{base}/models/{model}:generateContent</c>
+/// (the base carries the API version, <c>…/v1beta</c>). One image per call, so a count of N is N calls; when a call fails
+/// after some images arrived, those are returned with the failure, so what was paid for is kept. Refusals arrive as HTTP
+/// 200 with a finish or block reason and fail for good with that reason. The size is the model's nearest aspect ratio
+/// and <c>imageSize</c> (<see cref="SizeMapping.GeminiPlan"/>). Gemini image models take no seed.
 /// </summary>
 public sealed class GeminiImageModel(string model, ProviderSettings settings, HttpClient http) : IImageModel
 {
@@ -22,8 +25,8 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
     {
         Capabilities = new ModelCapabilities
         {
-            Sizes = "the nearest of its aspect ratios at 1K, 2K or 4K; the output is resized locally to the exact size",
-            AspectRatios = SizeMapping.GeminiRatioLabels,
+            Sizes = SizeMapping.GeminiSizes(model),
+            AspectRatios = SizeMapping.Gemini(model).RatioLabels,
             MaxInputImages = settings.GeminiMaxInputImages ?? DefaultMaxInputImages(model),
             SourceImage = true,
         },
@@ -35,38 +38,65 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
     /// </summary>
     public static int DefaultMaxInputImages(string model) => model.StartsWith("gemini-2.", StringComparison.Ordinal) ? 3 : 14;
 
-    public async Task<IReadOnlyList<ModelImage>> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
+    private ProviderClient Client => new(http, Provider, Paid: true, headers => headers.Add("x-goog-api-key", settings.GeminiApiKey), ReadError);
+
+    public async Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
-        // Images first, then the instruction: the source (the image to change) leads, the references follow.
+        // Images first, then the prompt as composed (it says what to do with a source): the source leads, the references follow.
         var parts = request.InputImages
             .Select(image => (object)new { inlineData = new { mimeType = image.ContentType, data = Convert.ToBase64String(image.Bytes) } })
-            .Append(new { text = request.Source is null ? request.Prompt : $"Make a new version of the first image. {request.Prompt}" })
+            .Append(new { text = request.Prompt })
             .ToArray();
+        var (aspectRatio, imageSize, plan) = SizeMapping.GeminiPlan(model, request.Size);
         var body = new
         {
             contents = new[] { new { role = "user", parts } },
             generationConfig = new
             {
                 responseModalities = new[] { "TEXT", "IMAGE" },
-                imageConfig = new { aspectRatio = SizeMapping.GeminiAspectRatio(request.Size), imageSize = SizeMapping.GeminiImageSize(request.Size) },
+                // imageSize is left out for the models that do not take it (null is not written).
+                imageConfig = new { aspectRatio, imageSize },
             },
         };
-        var url = new Uri(new Uri(settings.GeminiBaseUrl), $"/v1beta/models/{Uri.EscapeDataString(model)}:generateContent");
+        var url = ProviderUrl.Join(settings.GeminiBaseUrl, "v1beta", $"models/{Uri.EscapeDataString(model)}:generateContent");
         var images = new List<ModelImage>(request.Count);
+        var requestIds = new List<string>();
+        ModelUsage? usage = null;
+        string? version = null;
+        ImageGenException? failure = null;
         for (var i = 0; i < request.Count; i++)
         {
-            using var response = await ProviderHttp.PostJsonAsync(http, Provider, url, body,
-                headers => headers.Add("x-goog-api-key", settings.GeminiApiKey), ReadError, null, cancellationToken);
-            images.Add(ModelImage.Unfinished(ImageFrom(response.RootElement), request.Seed + i));
+            try
+            {
+                using var response = await Client.PostJsonAsync(url, body, cancellationToken);
+                // Usage and ids count even when the answer is a refusal: the call was made (and may be billed).
+                usage = ModelUsage.Add(usage, ReadUsage(response.Root.Property("usageMetadata")));
+                if ((response.Root.String("responseId") ?? response.RequestId) is { } id)
+                {
+                    requestIds.Add(id);
+                }
+                version ??= response.Root.String("modelVersion");
+                images.Add(ModelImage.Unfinished(ImageFrom(response.Root), seed: null));
+            }
+            catch (ImageGenException e) when (images.Count > 0)
+            {
+                // Keep what arrived; the run says how many are missing and a retry asks only for those.
+                failure = e;
+                break;
+            }
         }
-        return images;
+        return new ModelAnswer(images)
+        {
+            SentSize = plan.Sent, RequestIds = requestIds, ModelVersion = version, Usage = usage, Failure = failure,
+        };
     }
 
     private static byte[] ImageFrom(JsonElement root)
     {
-        if (root.Property("promptFeedback").String("blockReason") is { } blocked)
+        var feedback = root.Property("promptFeedback");
+        if (feedback.String("blockReason") is { } blocked)
         {
-            throw new ImageGenException(ErrorKind.Permanent, $"{Provider} refused the prompt: {blocked}.");
+            throw new ImageGenException(ErrorKind.Permanent, $"{Provider} refused the prompt: {blocked}{Sentence(feedback.String("blockReasonMessage"))}.");
         }
         var candidate = root.Property("candidates") is { ValueKind: JsonValueKind.Array } candidates && candidates.GetArrayLength() > 0 ? candidates[0] : default;
         var finish = candidate.String("finishReason");
@@ -82,9 +112,35 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
                 }
             }
         }
+        var message = Sentence(candidate.String("finishMessage"));
         throw new ImageGenException(ErrorKind.Permanent, finish is not null && Refusals.Contains(finish)
-            ? $"{Provider} refused to make the image: {finish}."
-            : $"{Provider} answered without an image (finishReason {finish ?? "none"}).");
+            ? $"{Provider} refused to make the image: {finish}{message}."
+            : $"{Provider} answered without an image (finishReason {finish ?? "none"}){message}.");
+    }
+
+    private static string Sentence(string? text) => string.IsNullOrWhiteSpace(text) ? "" : $" ({text.Trim().TrimEnd('.')})";
+
+    /// <summary>
+    /// <c>usageMetadata</c>: prompt tokens split by modality (<c>promptTokensDetails</c>; all text when absent), output split by
+    /// <c>candidatesTokensDetails</c> (IMAGE and the rest), thinking tokens counted as text output (they are billed as output).
+    /// </summary>
+    internal static ModelUsage? ReadUsage(JsonElement metadata)
+    {
+        if (metadata.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        static long Number(JsonElement e, string name) => e.Property(name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var v) && v >= 0 ? v : 0;
+        static long Modality(JsonElement details, string modality) => details.ValueKind == JsonValueKind.Array
+            ? details.EnumerateArray().Where(d => d.String("modality") == modality).Sum(d => Number(d, "tokenCount"))
+            : 0;
+        var prompt = Number(metadata, "promptTokenCount");
+        var imageIn = Math.Min(prompt, Modality(metadata.Property("promptTokensDetails"), "IMAGE"));
+        var candidates = Number(metadata, "candidatesTokenCount");
+        var details = metadata.Property("candidatesTokensDetails");
+        // Without a breakdown, an image model's output is its image.
+        var imageOut = details.ValueKind == JsonValueKind.Array ? Math.Min(candidates, Modality(details, "IMAGE")) : candidates;
+        return new ModelUsage(prompt - imageIn, imageIn, candidates - imageOut + Number(metadata, "thoughtsTokenCount"), imageOut);
     }
 
     internal static ProviderError ReadError(JsonElement root)
@@ -92,6 +148,7 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
         var error = root.Property("error");
         string? reason = null;
         TimeSpan? retry = null;
+        var quotaZero = false;
         if (error.Property("details") is { ValueKind: JsonValueKind.Array } details)
         {
             foreach (var detail in details.EnumerateArray())
@@ -102,8 +159,24 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
                 {
                     retry = TimeSpan.FromSeconds(seconds);
                 }
+                if (detail.Property("violations") is { ValueKind: JsonValueKind.Array } violations)
+                {
+                    quotaZero |= violations.EnumerateArray().Any(v => v.Property("quotaValue") switch
+                    {
+                        { ValueKind: JsonValueKind.String } s => s.GetString() == "0",
+                        { ValueKind: JsonValueKind.Number } n => n.GetDouble() == 0,
+                        _ => false,
+                    });
+                }
             }
         }
-        return new ProviderError(reason ?? error.String("status"), error.String("message"), retry);
+        var status = error.String("status");
+        var message = error.String("message");
+        // The quota detail is the reliable sign; the message ("…limit: 0…") is the fallback when details are trimmed.
+        quotaZero |= status == "RESOURCE_EXHAUSTED" && message?.Contains("limit: 0", StringComparison.Ordinal) == true;
+        return new ProviderError(reason ?? status, message, retry, Advice:
+            quotaZero ? "The Google Cloud project behind GEMINI_API_KEY has no quota for this model (its limit is 0): enable billing for the project or choose another model. Retrying will not help."
+            : reason == "API_KEY_INVALID" ? "Check GEMINI_API_KEY."
+            : null);
     }
 }

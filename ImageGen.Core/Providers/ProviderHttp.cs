@@ -9,13 +9,158 @@ using ImageGen.Core.Imaging;
 namespace ImageGen.Core.Providers;
 
 /// <summary>
-/// What every provider does with HTTP: send JSON, and turn a failure into an <see cref="ImageGenException"/> of
-/// the right kind. 408, 409, 429 and 5xx are transient, with the server's retry hint (retry-after-ms,
-/// retry-after in seconds or as a date); network errors and timeouts are transient; other 4xx are permanent.
+/// What a provider's error body says: its code, its message, a retry delay when it gives one, and, when no retry can
+/// help whatever the status (a quota of zero, an account out of credit, a bad key), what the user should do instead.
+/// </summary>
+internal sealed record ProviderError(string? Code, string? Message, TimeSpan? RetryAfter = null, string? Advice = null);
+
+/// <summary>A provider's JSON answer and the request id it gave (a header or a field of the body).</summary>
+internal sealed class ProviderResponse(JsonDocument document, string? requestId) : IDisposable
+{
+    public JsonElement Root => document.RootElement;
+    public string? RequestId { get; } = requestId;
+    public void Dispose() => document.Dispose();
+}
+
+/// <summary>
+/// What every provider does with HTTP: send a request, and turn a failure into an <see cref="ImageGenException"/> of the
+/// right kind. 408, 409, 429 and 5xx are transient, with the server's retry hint (retry-after-ms, retry-after in seconds
+/// or as a date, and <c>x-should-retry</c>, which overrides the status either way); other 4xx are permanent. A failure
+/// before the request could reach the server (no connection, no name) is transient. For a <paramref name="Paid"/>
+/// provider a timeout or a connection lost after sending is not retried: the server may have made and billed the image,
+/// so the job fails with a "may have been billed" message and the user decides (docs/PROVIDERS.md, "Slow models").
 /// Keys travel only in headers and never appear in a message.
 /// </summary>
-/// <summary>What a provider's error body says: its code, its message, and a retry delay when it gives one.</summary>
-internal sealed record ProviderError(string? Code, string? Message, TimeSpan? RetryAfter = null);
+internal sealed record ProviderClient(HttpClient Http, string Provider, bool Paid, Action<HttpRequestHeaders> Authorize, Func<JsonElement, ProviderError> ReadError)
+{
+    public Task<ProviderResponse> PostJsonAsync(Uri url, object body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, url, new StringContent(JsonSerializer.Serialize(body, Json.Options), Encoding.UTF8, "application/json"), cancellationToken);
+
+    public Task<ProviderResponse> PostAsync(Uri url, HttpContent content, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, url, content, cancellationToken);
+
+    public Task<ProviderResponse> GetJsonAsync(Uri url, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, url, null, cancellationToken);
+
+    /// <summary>The bytes of a GET (an image a self-hosted server serves), within <see cref="ImageLimits.MaxBytes"/>.</summary>
+    public async Task<byte[]> GetBytesAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        Authorize(request.Headers);
+        using var response = await SendCoreAsync(request, url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = (int)response.StatusCode;
+            throw new ImageGenException(status >= 500 ? ErrorKind.Transient : ErrorKind.Permanent, $"{Provider} answered {status} for {url.AbsolutePath}.");
+        }
+        if (response.Content.Headers.ContentLength > ImageLimits.MaxBytes)
+        {
+            throw new ImageGenException(ErrorKind.Permanent, $"{Provider} answered an image larger than the {ImageLimits.MaxBytes / (1024 * 1024)} MiB limit.");
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > ImageLimits.MaxBytes)
+            {
+                throw new ImageGenException(ErrorKind.Permanent, $"{Provider} answered an image larger than the {ImageLimits.MaxBytes / (1024 * 1024)} MiB limit.");
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private async Task<ProviderResponse> SendAsync(HttpMethod method, Uri url, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = content };
+        Authorize(request.Headers);
+        using var response = await SendCoreAsync(request, url, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        string text;
+        try
+        {
+            text = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw LostMidway(e);
+        }
+        JsonDocument? document = null;
+        try
+        {
+            document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+        }
+        catch (JsonException)
+        {
+            // A proxy's HTML error page and the like: reported by status below.
+        }
+        var requestId = response.Headers.TryGetValues("x-request-id", out var ids) ? ids.FirstOrDefault() : null;
+        if (response.IsSuccessStatusCode && document is not null)
+        {
+            return new ProviderResponse(document, requestId);
+        }
+        using (document)
+        {
+            var error = document is null ? new ProviderError(null, null) : ReadError(document.RootElement);
+            var status = (int)response.StatusCode;
+            var detail = $"{Provider} answered {status}{(error.Code is null ? "" : $" {error.Code}")}: {error.Message ?? Truncate(text)}"
+                + (requestId is null ? "" : $" (request {requestId})");
+            if (error.Advice is not null)
+            {
+                throw new ImageGenException(ErrorKind.Permanent, $"{detail} {error.Advice}");
+            }
+            var transient = ShouldRetry(response) ?? (status is 408 or 409 or 429 || status >= 500);
+            throw new ImageGenException(transient ? ErrorKind.Transient : ErrorKind.Permanent, detail, transient ? ProviderHttp.RetryAfter(response) ?? error.RetryAfter : null);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, Uri url, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
+            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
+        {
+            // Nothing reached the server: safe to try again.
+            throw new ImageGenException(ErrorKind.Transient, $"{Provider} could not be reached at {url.GetLeftPart(UriPartial.Authority)}: {e.Message}", inner: e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw LostMidway(e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var waited = $"{Provider} did not answer within {Http.Timeout.TotalSeconds:0} s ({ProviderSettings.TimeoutVariable}).";
+            throw Paid
+                ? new ImageGenException(ErrorKind.Permanent, $"{waited} {MayHaveBeenBilled}", inner: e)
+                : new ImageGenException(ErrorKind.Transient, waited, inner: e);
+        }
+    }
+
+    /// <summary>What a paid provider's cut-off request tells the user.</summary>
+    public const string MayHaveBeenBilled =
+        "The request had been sent, so the provider may have made the image and it may have been billed; it was not retried automatically. "
+        + "Check the provider's usage page, then use Retry to ask again (a new request, billed again).";
+
+    private ImageGenException LostMidway(Exception e)
+    {
+        var lost = $"{Provider} closed the connection before the answer was complete ({e.Message}).";
+        return Paid
+            ? new ImageGenException(ErrorKind.Permanent, $"{lost} {MayHaveBeenBilled}", inner: e)
+            : new ImageGenException(ErrorKind.Transient, lost, inner: e);
+    }
+
+    /// <summary>The <c>x-should-retry</c> header the OpenAI SDKs obey: true or false, or null when absent.</summary>
+    private static bool? ShouldRetry(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("x-should-retry", out var values) && values.FirstOrDefault() is { } value
+            ? value.Equals("true", StringComparison.OrdinalIgnoreCase) ? true : value.Equals("false", StringComparison.OrdinalIgnoreCase) ? false : null
+            : null;
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}
 
 internal static class ProviderHttp
 {
@@ -24,12 +169,6 @@ internal static class ProviderHttp
 
     public static JsonElement Property(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
-
-    public static Task<JsonDocument> PostJsonAsync(
-        HttpClient http, string provider, Uri url, object body, Action<HttpRequestHeaders> authorize,
-        Func<JsonElement, ProviderError> readError, Func<string?, bool>? permanentCode, CancellationToken cancellationToken) =>
-        PostAsync(http, provider, url, new StringContent(JsonSerializer.Serialize(body, Json.Options), Encoding.UTF8, "application/json"),
-            authorize, readError, permanentCode, cancellationToken);
 
     /// <summary>
     /// A multipart form as the OpenAI edits endpoint takes it: each field as text, then each image as a file part named
@@ -71,61 +210,11 @@ internal static class ProviderHttp
         static string Quoted(string value) => $"\"{value}\"";
     }
 
-    /// <summary>The same fields as a JSON body (for the generations endpoint): <c>n</c> as a number, the rest as text.</summary>
+    /// <summary>The same fields as a JSON body (for the generations endpoint): <c>n</c> and <c>seed</c> as numbers, the rest as text.</summary>
     public static StringContent FieldsAsJson(IEnumerable<KeyValuePair<string, string>> fields) =>
         new(JsonSerializer.Serialize(
-            fields.ToDictionary(f => f.Key, f => f.Key == "n" ? int.Parse(f.Value, CultureInfo.InvariantCulture) : (object)f.Value), Json.Options),
+            fields.ToDictionary(f => f.Key, f => f.Key is "n" or "seed" ? long.Parse(f.Value, CultureInfo.InvariantCulture) : (object)f.Value), Json.Options),
             Encoding.UTF8, "application/json");
-
-    public static async Task<JsonDocument> PostAsync(
-        HttpClient http, string provider, Uri url, HttpContent content, Action<HttpRequestHeaders> authorize,
-        Func<JsonElement, ProviderError> readError, Func<string?, bool>? permanentCode, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        authorize(request.Headers);
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ImageGenException(ErrorKind.Transient, $"{provider} could not be reached at {url.GetLeftPart(UriPartial.Authority)}: {e.Message}", inner: e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ImageGenException(ErrorKind.Transient, $"{provider} did not answer within {http.Timeout.TotalSeconds:0} s.", inner: e);
-        }
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            JsonDocument? document = null;
-            try
-            {
-                document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
-            }
-            catch (JsonException)
-            {
-                // A proxy's HTML error page and the like: reported by status below.
-            }
-            if (response.IsSuccessStatusCode && document is not null)
-            {
-                return document;
-            }
-            using (document)
-            {
-                var (code, message, bodyRetry) = document is null ? new ProviderError(null, null) : readError(document.RootElement);
-                var status = (int)response.StatusCode;
-                var detail = $"{provider} answered {status}{(code is null ? "" : $" {code}")}: {message ?? Truncate(text)}";
-                var transient = status is 408 or 409 or 429 || status >= 500;
-                if (permanentCode?.Invoke(code) == true)
-                {
-                    transient = false;
-                }
-                throw new ImageGenException(transient ? ErrorKind.Transient : ErrorKind.Permanent, detail, transient ? RetryAfter(response) ?? bodyRetry : null);
-            }
-        }
-    }
 
     /// <summary>retry-after-ms, else retry-after (seconds or an HTTP date).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response)
@@ -167,5 +256,4 @@ internal static class ProviderHttp
         }
     }
 
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

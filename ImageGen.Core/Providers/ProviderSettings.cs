@@ -8,11 +8,12 @@ namespace ImageGen.Core.Providers;
 public sealed record ProviderSettings
 {
     public string? OpenAiApiKey { get; init; }
-    public string OpenAiBaseUrl { get; init; } = "https://api.openai.com";
+    /// <summary>As in the OpenAI SDKs, with the version path; a gateway's prefix is kept (<see cref="ProviderUrl"/>).</summary>
+    public string OpenAiBaseUrl { get; init; } = "https://api.openai.com/v1";
     public string OpenAiModel { get; init; } = "gpt-image-2";
 
     public string? GeminiApiKey { get; init; }
-    public string GeminiBaseUrl { get; init; } = "https://generativelanguage.googleapis.com";
+    public string GeminiBaseUrl { get; init; } = "https://generativelanguage.googleapis.com/v1beta";
     public string GeminiModel { get; init; } = "gemini-3.1-flash-image";
 
     /// <summary>Images one Gemini request may carry; null: the model's documented limit.</summary>
@@ -29,14 +30,44 @@ public sealed record ProviderSettings
     /// </summary>
     public int CompatMaxInputImages { get; init; }
 
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// The server documents a <c>seed</c> field (vLLM-Omni, LocalAI): then each image is asked for in its own call with
+    /// its own seed, so each file's seed remakes it. Off by default (sd-server has no seed field).
+    /// </summary>
+    public bool CompatSeed { get; init; }
+
+    /// <summary>An AUTOMATIC1111, Forge or SD.Next server started with <c>--api</c>; no default.</summary>
+    public string? A1111BaseUrl { get; init; }
+    public string A1111Model { get; init; } = "default";
+    public int A1111Steps { get; init; } = 20;
+    public string A1111Sampler { get; init; } = "Euler a";
+
+    /// <summary>How far img2img may move from the source image (0–1).</summary>
+    public double A1111Denoising { get; init; } = 0.6;
+
+    /// <summary>A ComfyUI server; no default.</summary>
+    public string? ComfyUiBaseUrl { get; init; }
+    public string ComfyUiModel { get; init; } = "default";
+
+    /// <summary>A workflow exported with "Save (API format)", with placeholders (docs/PROVIDERS.md).</summary>
+    public string? ComfyUiWorkflow { get; init; }
+
+    /// <summary>How long one provider request may take. As long as the official SDKs' default (600 s): image models at high quality often take minutes.</summary>
+    public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
+
+    public static TimeSpan DefaultRequestTimeout { get; } = TimeSpan.FromSeconds(600);
+
+    public const string TimeoutVariable = "IMAGEGEN_REQUEST_TIMEOUT";
 
     /// <summary>Every variable <see cref="FromEnvironment"/> reads: what the worker hands on to the CLI from its configuration.</summary>
     public static IReadOnlyList<string> Variables { get; } =
     [
         "OPENAI_API_KEY", "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_API_KEY", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL",
         "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_API_KEY", "IMAGEGEN_COMPAT_MODEL",
-        "IMAGEGEN_GEMINI_MAX_IMAGES", "IMAGEGEN_COMPAT_MAX_IMAGES",
+        "IMAGEGEN_GEMINI_MAX_IMAGES", "IMAGEGEN_COMPAT_MAX_IMAGES", "IMAGEGEN_COMPAT_SEED",
+        "IMAGEGEN_A1111_BASE_URL", "IMAGEGEN_A1111_MODEL", "IMAGEGEN_A1111_STEPS", "IMAGEGEN_A1111_SAMPLER", "IMAGEGEN_A1111_DENOISING",
+        "IMAGEGEN_COMFYUI_BASE_URL", "IMAGEGEN_COMFYUI_MODEL", "IMAGEGEN_COMFYUI_WORKFLOW",
+        TimeoutVariable, PriceTable.FileVariable,
     ];
 
     /// <summary>The variables that hold keys: what <see cref="SecretRedactor"/> masks.</summary>
@@ -60,7 +91,40 @@ public sealed record ProviderSettings
             CompatModel = Get("IMAGEGEN_COMPAT_MODEL") ?? defaults.CompatModel,
             GeminiMaxInputImages = Count(Get("IMAGEGEN_GEMINI_MAX_IMAGES"), "IMAGEGEN_GEMINI_MAX_IMAGES"),
             CompatMaxInputImages = Count(Get("IMAGEGEN_COMPAT_MAX_IMAGES"), "IMAGEGEN_COMPAT_MAX_IMAGES") ?? 0,
+            CompatSeed = Flag(Get("IMAGEGEN_COMPAT_SEED"), "IMAGEGEN_COMPAT_SEED"),
+            A1111BaseUrl = Get("IMAGEGEN_A1111_BASE_URL"),
+            A1111Model = Get("IMAGEGEN_A1111_MODEL") ?? defaults.A1111Model,
+            A1111Steps = (int)(Number(Get("IMAGEGEN_A1111_STEPS"), "IMAGEGEN_A1111_STEPS", 1, 150, wholeNumber: true) ?? defaults.A1111Steps),
+            A1111Sampler = Get("IMAGEGEN_A1111_SAMPLER") ?? defaults.A1111Sampler,
+            A1111Denoising = Number(Get("IMAGEGEN_A1111_DENOISING"), "IMAGEGEN_A1111_DENOISING", 0, 1, wholeNumber: false) ?? defaults.A1111Denoising,
+            ComfyUiBaseUrl = Get("IMAGEGEN_COMFYUI_BASE_URL"),
+            ComfyUiModel = Get("IMAGEGEN_COMFYUI_MODEL") ?? defaults.ComfyUiModel,
+            ComfyUiWorkflow = Get("IMAGEGEN_COMFYUI_WORKFLOW"),
+            RequestTimeout = Number(Get(TimeoutVariable), TimeoutVariable, 1, 3600, wholeNumber: true) is { } seconds
+                ? TimeSpan.FromSeconds(seconds) : DefaultRequestTimeout,
         };
+    }
+
+    /// <summary>true or false (also 1/0, yes/no), or a usage error naming the setting.</summary>
+    private static bool Flag(string? value, string name) => value?.ToLowerInvariant() switch
+    {
+        null => false,
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw Generation.ImageGenException.Usage($"{name} is '{value}': it must be true or false."),
+    };
+
+    /// <summary>A number within [min, max], or a usage error naming the setting and the range.</summary>
+    private static double? Number(string? value, string name, double min, double max, bool wholeNumber)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var styles = wholeNumber ? System.Globalization.NumberStyles.None : System.Globalization.NumberStyles.AllowDecimalPoint;
+        return double.TryParse(value, styles, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? number
+            : throw Generation.ImageGenException.Usage($"{name} is '{value}': it must be {(wholeNumber ? "a whole number" : "a number")} from {min} to {max}.");
     }
 
     /// <summary>A count setting: a whole number from 0 to <see cref="Generation.GenerateRequest.MaxReferences"/>, or a usage error naming it.</summary>

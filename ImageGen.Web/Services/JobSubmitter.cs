@@ -28,7 +28,10 @@ public sealed class JobSubmitter(IJobQueue queue, WorkerClient worker, QueueMetr
     public async Task<EnqueueResult> SubmitAsync(WorkItemDetail item, GenerateSettings settings, string idempotencyKey, CancellationToken cancellationToken)
     {
         var composed = PromptComposer.Compose(new PromptParts(
-            item.Prompt, item.Type, item.Constraints, item.EffectiveBrandName, item.EffectiveBrandMarkdown, settings.Adjustment));
+            item.Prompt, item.Type, item.Constraints, item.EffectiveBrandName, item.EffectiveBrandMarkdown, settings.Adjustment)
+        {
+            FromSource = settings.Source is not null,
+        });
         var payload = new GeneratePayload
         {
             WorkItemId = item.Id,

@@ -23,8 +23,6 @@ public sealed partial class AttemptRecorder(
     SecretRedactor redactor,
     ILogger<AttemptRecorder> logger)
 {
-    public TimeSpan JobTimeout => options.Value.JobTimeout;
-
     public async Task<RunFinish> FinishAsync(ClaimedJob job, long? runId, RunOutcome outcome)
     {
         var deadline = time.GetUtcNow() + queueOptions.Value.LeaseDuration;

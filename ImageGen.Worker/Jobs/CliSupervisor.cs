@@ -66,8 +66,9 @@ public sealed partial class CliSupervisor(
 
     /// <param name="claim">When the claim ran: the lease, and the CLI's first heartbeat, count from its start.</param>
     /// <param name="releaseToken">Fires when the worker is shutting down and the job must be given back.</param>
+    /// <param name="received">Images earlier runs of this job already stored: the CLI is asked for the rest only.</param>
     public async Task<SupervisedRun> RunAsync(
-        ClaimedJob job, GeneratePayload payload, JobInputs inputs, string promptFile, string outputFolder, ClaimTiming claim, CancellationToken releaseToken)
+        ClaimedJob job, GeneratePayload payload, JobInputs inputs, int received, string promptFile, string outputFolder, ClaimTiming claim, CancellationToken releaseToken)
     {
         var stopReason = StopReason.None;
         void StopFor(StopReason reason)
@@ -79,7 +80,7 @@ public sealed partial class CliSupervisor(
         }
         var renewals = new Renewals { LastRenewedAt = claim.Ended };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(releaseToken);
-        stop.CancelAfter(options.Value.JobTimeout);
+        stop.CancelAfter(JobTimeoutFor(payload));
         using var releaseRegistration = releaseToken.Register(() => StopFor(StopReason.Shutdown));
         using var renewalDone = new CancellationTokenSource();
         var heartbeat = new HeartbeatPipe();
@@ -91,7 +92,7 @@ public sealed partial class CliSupervisor(
         var runSpan = ImageGenTelemetry.Source.StartActivity("job.run"); // ended in the finally below
         try
         {
-            outcome = await cli.RunAsync(BuildArguments(payload, inputs, promptFile, outputFolder), CliEnvironment(runSpan), heartbeat, stop.Token);
+            outcome = await cli.RunAsync(BuildArguments(payload, inputs, received, promptFile, outputFolder), CliEnvironment(runSpan), heartbeat, stop.Token);
             runSpan?.SetTag("process.exit.code", outcome.ExitCode);
         }
         catch (OperationCanceledException)
@@ -118,12 +119,36 @@ public sealed partial class CliSupervisor(
             error?.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
     }
 
-    internal static List<string> BuildArguments(GeneratePayload payload, JobInputs inputs, string promptFile, string outputFolder)
+    /// <summary>
+    /// The configured job timeout, else one provider request timeout per image plus a minute (<see cref="WorkerOptions.JobTimeout"/>).
+    /// </summary>
+    public TimeSpan JobTimeoutFor(GeneratePayload payload)
     {
+        if (options.Value.JobTimeout is { } configured)
+        {
+            return configured;
+        }
+        TimeSpan request;
+        try
+        {
+            request = ProviderSettings.FromEnvironment(name => configuration[name]).RequestTimeout;
+        }
+        catch (ImageGenException)
+        {
+            // A bad setting fails the CLI with its own message; the job still gets the default's time.
+            request = ProviderSettings.DefaultRequestTimeout;
+        }
+        return request * Math.Max(1, payload.Count) + TimeSpan.FromMinutes(1);
+    }
+
+    /// <param name="received">Images already stored for this job: asked for no more than the rest, and a seed continues after them.</param>
+    internal static List<string> BuildArguments(GeneratePayload payload, JobInputs inputs, int received, string promptFile, string outputFolder)
+    {
+        var count = Math.Max(1, payload.Count - received);
         var arguments = new List<string>
         {
             "generate", "--prompt-file", promptFile, "--model", payload.Model,
-            "--count", payload.Count.ToString(CultureInfo.InvariantCulture), "--format", payload.Format,
+            "--count", count.ToString(CultureInfo.InvariantCulture), "--format", payload.Format,
             "--out", outputFolder, "--json",
         };
         if (!string.IsNullOrWhiteSpace(payload.Size))
@@ -136,7 +161,7 @@ public sealed partial class CliSupervisor(
         }
         if (payload.Seed is { } seed)
         {
-            arguments.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
+            arguments.AddRange(["--seed", (seed + payload.Count - count).ToString(CultureInfo.InvariantCulture)]);
         }
         foreach (var reference in inputs.References)
         {

@@ -112,7 +112,11 @@ public sealed partial class GenerateJobRunner(
                 await recorder.FailAsync(job, run.RunId, payload.Model, new RunOutcome.Failed(e.Message, Transient: false));
                 return false;
             }
-            var result = await supervisor.RunAsync(job, payload, inputs, promptFile, output, claim, releaseToken);
+            if (run.Received > 0)
+            {
+                LogAskingForTheRest(logger, job.Id, payload.Count - run.Received, payload.Count);
+            }
+            var result = await supervisor.RunAsync(job, payload, inputs, run.Received, promptFile, output, claim, releaseToken);
             return await FinishAsync(job, payload, run, result, output);
         }
         finally
@@ -137,12 +141,14 @@ public sealed partial class GenerateJobRunner(
                 return false;
             case StopReason.TimedOut:
                 await recorder.FailAsync(job, run.RunId, payload.Model,
-                    new RunOutcome.Failed($"imagegen did not finish within {recorder.JobTimeout.TotalSeconds:0} s and was stopped.", Transient: true));
+                    new RunOutcome.Failed($"imagegen did not finish within {supervisor.JobTimeoutFor(payload).TotalSeconds:0} s and was stopped.", Transient: true));
                 return false;
         }
 
         var outcome = result.Outcome!;
-        if (outcome.ExitCode != ExitCodes.Success)
+        // A provider that failed part-way still left the images it made, listed in a manifest: they are kept below.
+        var shortfall = outcome.ExitCode != ExitCodes.Success && HasImages(outcome.StandardOutput);
+        if (outcome.ExitCode != ExitCodes.Success && !shortfall)
         {
             // Usage and permanent errors will fail again; anything else (transient, a crash) is worth another try.
             var transient = outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent);
@@ -152,10 +158,10 @@ public sealed partial class GenerateJobRunner(
         }
 
         using var store = ImageGenTelemetry.Source.StartActivity("job.store");
-        IReadOnlyList<StoredImage> stored;
+        IngestedRun ingested;
         try
         {
-            stored = await ingest.StoreAsync(outcome.StandardOutput, output, run.Place, payload.Background);
+            ingested = await ingest.StoreAsync(outcome.StandardOutput, output, run.Place, payload.Background);
         }
         catch (RunIngestException e)
         {
@@ -163,10 +169,15 @@ public sealed partial class GenerateJobRunner(
             return false;
         }
 
+        var stored = ingested.Images;
+        RunOutcome.Failed? stoppedShort = shortfall
+            ? new RunOutcome.Failed(result.Explanation ?? ingested.Shortfall?.Message ?? "The provider stopped part-way.",
+                Transient: outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent), result.RetryAfter)
+            : null;
         RunFinish finish;
         try
         {
-            finish = await recorder.FinishAsync(job, run.RunId, new RunOutcome.Succeeded(stored));
+            finish = await recorder.FinishAsync(job, run.RunId, new RunOutcome.Succeeded(stored) { Facts = ingested.Facts, Shortfall = stoppedShort });
         }
         catch (StorageException e)
         {
@@ -180,6 +191,13 @@ public sealed partial class GenerateJobRunner(
             images.Delete(run.Place);
             throw;
         }
+        if (stoppedShort is not null && finish is RunFinish.WillRetry or RunFinish.Failed)
+        {
+            // The images are recorded with their run; the job failed (or will ask for the rest) with the provider's reason.
+            metrics.Failed(payload.Model, time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt), finish == RunFinish.WillRetry);
+            LogStoppedShort(logger, job.Id, run.RunId, stored.Count, payload.Count - run.Received, stoppedShort.Message);
+            return false;
+        }
         if (finish != RunFinish.Succeeded)
         {
             images.Delete(run.Place);
@@ -188,6 +206,21 @@ public sealed partial class GenerateJobRunner(
         metrics.Succeeded(payload.Model, result.Ran, stored.Count, stored.Sum(i => i.Bytes), payload.Format);
         LogSucceeded(logger, job.Id, run.RunId, stored.Count, Path.GetDirectoryName(stored[0].RelativePath) ?? "");
         return true;
+    }
+
+    /// <summary>Whether the CLI's stdout is a manifest listing images (a run that stopped short), not just an error.</summary>
+    private static bool HasImages(string stdout)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(stdout);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("images", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static void RecordSpan(string name, DateTimeOffset start, DateTimeOffset end)
@@ -216,6 +249,12 @@ public sealed partial class GenerateJobRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run {RunId} succeeded with {Count} image(s) in {Folder}")]
     private static partial void LogSucceeded(ILogger logger, long jobId, long runId, int count, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: earlier runs kept some images; asking for the remaining {Count} of {Total}")]
+    private static partial void LogAskingForTheRest(ILogger logger, long jobId, int count, int total);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: run {RunId} kept {Stored} of {Asked} image(s) before the provider failed: {Error}")]
+    private static partial void LogStoppedShort(ILogger logger, long jobId, long runId, int stored, int asked, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the claim was taken over by another worker; this worker stopped and wrote nothing")]
     private static partial void LogLeaseLost(ILogger logger, long jobId);

@@ -16,5 +16,5 @@ public class ProceduralBenchmarks
 
     [Benchmark]
     public async Task<int> Generate1024() =>
-        (await _model.GenerateAsync(new ModelRequest("a hero banner #1144aa #ffcc00 with soft shapes", new ImageSize(1024, 1024), Format, 1, 42), CancellationToken.None))[0].Bytes.Length;
+        (await _model.GenerateAsync(new ModelRequest("a hero banner #1144aa #ffcc00 with soft shapes", new ImageSize(1024, 1024), Format, 1, 42), CancellationToken.None)).Images[0].Bytes.Length;
 }

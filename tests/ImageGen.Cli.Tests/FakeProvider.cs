@@ -46,7 +46,8 @@ public sealed class FakeProvider : IAsyncDisposable
 
     public static byte[] Jpeg { get; } = ImageEncoder.EncodeRgb(Enumerable.Repeat((byte)90, 64 * 64 * 3).ToArray(), 64, 64, ImageFormats.Jpeg, null);
 
-    public static async Task<FakeProvider> StartAsync(Func<ProviderRequest, IResult> answer)
+    /// <param name="get">Answers GETs other than <c>/files/{name}</c> (ComfyUI's history and view); 404 when null.</param>
+    public static async Task<FakeProvider> StartAsync(Func<ProviderRequest, IResult> answer, Func<ProviderRequest, IResult>? get = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -54,6 +55,13 @@ public sealed class FakeProvider : IAsyncDisposable
         var app = builder.Build();
         var provider = new FakeProvider(app);
         app.MapGet("/files/{name}", (string name) => Results.Bytes(Png, "image/png"));
+        app.MapGet("/{**path}", (HttpRequest request) =>
+        {
+            var recorded = new ProviderRequest(request.Method, request.Path.Value! + request.QueryString.Value,
+                request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), default);
+            provider.Requests.Enqueue(recorded);
+            return get?.Invoke(recorded) ?? Results.NotFound();
+        });
         app.MapPost("/{**path}", async (HttpRequest request) =>
         {
             var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
@@ -102,6 +110,18 @@ public sealed class FakeProvider : IAsyncDisposable
                 return;
             }
             await then.ExecuteAsync(httpContext);
+        }
+    }
+
+    /// <summary>Drops the connection without an answer, as a connection lost mid-response looks to the client.</summary>
+    public static IResult Abort() => new AbortResult();
+
+    private sealed class AbortResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Abort();
+            return Task.CompletedTask;
         }
     }
 

@@ -68,7 +68,8 @@ public sealed class InputImageFacts : IDisposable
         var fields = request.Body.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
         Assert.Equal(new Dictionary<string, string?>
         {
-            ["model"] = "gpt-image-2", ["prompt"] = "a hero banner", ["n"] = "2", ["size"] = "512x512", ["output_format"] = "webp",
+            // 512x512 is under the pixel budget: the nearest square it makes (816² ≥ 655,360)
+            ["model"] = "gpt-image-2", ["prompt"] = "a hero banner", ["n"] = "2", ["size"] = "816x816", ["output_format"] = "webp",
             ["quality"] = "low", ["background"] = "transparent",
         }, fields);
         Assert.Equal(
@@ -119,7 +120,7 @@ public sealed class InputImageFacts : IDisposable
         var images = parts.Take(3).Select(p => p.GetProperty("inlineData")).Select(d => (d.GetProperty("mimeType").GetString(),
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(d.GetProperty("data").GetString()!))))).ToList();
         Assert.Equal([("image/webp", Sha(_source)), ("image/png", Sha(_logo)), ("image/jpeg", Sha(_style))], images);
-        Assert.Equal("Make a new version of the first image. a hero banner", parts[3].GetProperty("text").GetString());
+        Assert.Equal("a hero banner", parts[3].GetProperty("text").GetString()); // as composed: the web app's prompt says what to do with a source
     }
 
     [Fact]

@@ -43,7 +43,8 @@ public sealed class ProviderFacts
         Assert.Equal("gpt-image-2", request.Body.GetProperty("model").GetString());
         Assert.StartsWith("a cup of coffee", request.Body.GetProperty("prompt").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, request.Body.GetProperty("n").GetInt32());
-        Assert.Equal("640x352", request.Body.GetProperty("size").GetString()); // sides divisible by 16
+        // 640x360 is under gpt-image-2's pixel budget: the nearest size it makes, same shape, sides divisible by 16.
+        Assert.Equal("1088x608", request.Body.GetProperty("size").GetString());
         Assert.Equal("webp", request.Body.GetProperty("output_format").GetString());
         var manifest = GenerateManifest.FromJson(result.StandardOutput);
         Assert.Equal("openai/gpt-image-2", manifest.Model);
@@ -51,7 +52,15 @@ public sealed class ProviderFacts
         foreach (var image in manifest.Images)
         {
             Assert.Equal(("webp", 640, 360), ImageEncoder.Probe(image.Path));
-            Assert.Equal("resized from 64x48; converted from png", image.Note);
+            Assert.Equal("resized from 64x48; converted from png; the provider's file is kept beside it", image.Note);
+            Assert.Equal(FakeProvider.Png, File.ReadAllBytes(Path.Combine(dir.Path, image.Original!)));
+            Assert.Null(image.Seed); // GPT image models take no seed
+        }
+        Assert.Equal("1088x608", manifest.Provider!.SentSize);
+        Assert.Equal("seed not supported", manifest.Provider!.SeedNote);
+        Assert.Null(manifest.Settings.Seed);
+        foreach (var image in manifest.Images)
+        {
         }
         Assert.DoesNotContain(OpenAiKey, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
     }
@@ -114,13 +123,14 @@ public sealed class ProviderFacts
         Assert.Equal(["TEXT", "IMAGE"], config.GetProperty("responseModalities").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("16:9", config.GetProperty("imageConfig").GetProperty("aspectRatio").GetString());
         Assert.Equal("1K", config.GetProperty("imageConfig").GetProperty("imageSize").GetString());
+        Assert.Equal("16:9 at 1K", GenerateManifest.FromJson(result.StandardOutput).Provider!.SentSize);
         Assert.False(request.Body.TryGetProperty("imageConfig", out _));
         Assert.Equal("a cup of coffee", request.Body.GetProperty("contents")[0].GetProperty("parts")[0].GetProperty("text").GetString());
         var manifest = GenerateManifest.FromJson(result.StandardOutput);
         Assert.All(manifest.Images, i =>
         {
             Assert.Equal(("png", 1024, 576), ImageEncoder.Probe(i.Path));
-            Assert.Equal("resized from 64x64; converted from jpeg", i.Note);
+            Assert.Equal("resized from 64x64; converted from jpeg; the provider's file is kept beside it", i.Note);
         });
     }
 

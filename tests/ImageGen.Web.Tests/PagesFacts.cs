@@ -91,7 +91,8 @@ public sealed class PagesFacts
         var itemPage = await Forms.GetPageAsync(client, "/projects/spring-launch/items/hero-banner");
         Assert.Contains("Acme Coffee Co.</a> <span class=\"muted\">(the project&#x27;s default)", itemPage, StringComparison.Ordinal);
         Assert.Contains("A hero banner image: a steaming cup", itemPage, StringComparison.Ordinal); // the composed prompt
-        Assert.Contains("Now **bolder**.", itemPage, StringComparison.Ordinal);                      // the brand text in it
+        Assert.Contains("Now bolder.", itemPage, StringComparison.Ordinal);                          // the brand text in it, as plain text
+        Assert.DoesNotContain("**bolder**", itemPage, StringComparison.Ordinal);
         Assert.DoesNotContain("export-heading", itemPage, StringComparison.Ordinal);                 // nothing to export yet
         Assert.Equal(1, await CountAsync(database, "work_items"));
     }

@@ -110,13 +110,13 @@ public sealed partial class KillStormFacts
         var runs = (await host.ReadAsync(c => c.QueryAsync<(long JobId, string Status)>("SELECT job_id, status FROM runs"))).ToList();
         Assert.DoesNotContain(runs, r => r.Status == RunStatus.Running);
         Assert.All(jobIds, id => Assert.Single(runs, r => r.JobId == id && r.Status == RunStatus.Succeeded));
-        var images = (await host.ReadAsync(c => c.QueryAsync<(string Path, string Thumbnail)>("SELECT path, thumbnail_path FROM run_images"))).ToList();
+        var images = (await host.ReadAsync(c => c.QueryAsync<(string Path, string Thumbnail, string? Original)>("SELECT path, thumbnail_path, original_path FROM run_images"))).ToList();
         Assert.Equal(Jobs, images.Count);
-        var recorded = images.SelectMany(i => new[] { i.Path, i.Thumbnail }).ToHashSet();
+        var recorded = images.SelectMany(i => new[] { i.Path, i.Thumbnail, i.Original }).OfType<string>().ToHashSet();
         foreach (var file in host.FilesUnder("images"))
         {
             var relative = host.Root.ToRelative(file);
-            // Every file is a recorded image or thumbnail, or the sidecar of a folder that holds one.
+            // Every file is a recorded image, thumbnail or provider file, or the sidecar of a folder that holds one.
             Assert.True(recorded.Contains(relative)
                 || (Path.GetFileName(file) == GenerateManifest.SidecarFileName && recorded.Any(r => r.StartsWith(Path.GetDirectoryName(relative)! + "/", StringComparison.Ordinal))),
                 $"orphan file {relative}");

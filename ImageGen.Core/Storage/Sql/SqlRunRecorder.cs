@@ -39,7 +39,17 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
                 SELECT p.slug, w.slug FROM work_items w JOIN projects p ON p.id = w.project_id WHERE w.id = @workItemId
                 """, new { workItemId = job.WorkItemId ?? payload.WorkItemId }, t);
             var place = slugs is var (project, item) ? new RunPlace(project, item, id) : RunPlace.Unfiled(job.Id, id);
-            return (new RunStart(id, place), lost);
+            // Images this job, or a job it is a retry of, already got from runs that stopped short: asked for no more.
+            var received = await c.ExecuteScalarAsync<long>("""
+                WITH RECURSIVE chain (id) AS (
+                    SELECT @jobId
+                    UNION ALL
+                    SELECT j.retry_of_job_id FROM jobs j JOIN chain ON j.id = chain.id WHERE j.retry_of_job_id IS NOT NULL
+                )
+                SELECT count(*) FROM run_images i JOIN runs r ON r.id = i.run_id
+                WHERE r.job_id IN (SELECT id FROM chain) AND r.status = 'succeeded' AND r.missing IS NOT NULL
+                """, new { jobId = job.Id }, t);
+            return (new RunStart(id, place, (int)received), lost);
         }, cancellationToken);
         queue.DeleteRuns(lost);
         return start;
@@ -48,15 +58,18 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
     public async Task<RunFinish> FinishAsync(ClaimedJob job, long? runId, RunOutcome outcome, CancellationToken cancellationToken = default) =>
         await database.WriteAsync(async (c, t) =>
         {
+            async Task<RunFinish> FailJobAsync(RunOutcome.Failed f) => await queue.FailAsync(c, t, job, f.Message, f.Transient, f.RetryAfter) switch
+            {
+                FailOutcome.WillRetry => RunFinish.WillRetry,
+                FailOutcome.Failed => RunFinish.Failed,
+                _ => RunFinish.Lost,
+            };
             var (finish, runStatus, message) = outcome switch
             {
+                // A run that stopped short keeps its images (succeeded, with the reason) while its job fails or retries.
+                RunOutcome.Succeeded { Shortfall: { } shortfall } => (await FailJobAsync(shortfall), RunStatus.Succeeded, shortfall.Message),
                 RunOutcome.Succeeded => (await queue.SucceedAsync(c, t, job) ? RunFinish.Succeeded : RunFinish.Lost, RunStatus.Succeeded, null),
-                RunOutcome.Failed f => (await queue.FailAsync(c, t, job, f.Message, f.Transient, f.RetryAfter) switch
-                {
-                    FailOutcome.WillRetry => RunFinish.WillRetry,
-                    FailOutcome.Failed => RunFinish.Failed,
-                    _ => RunFinish.Lost,
-                }, RunStatus.Failed, f.Message),
+                RunOutcome.Failed f => (await FailJobAsync(f), RunStatus.Failed, f.Message),
                 RunOutcome.Canceled x => (await queue.MarkCanceledAsync(c, t, job, x.Reason) ? RunFinish.Canceled : RunFinish.Lost, RunStatus.Canceled, x.Reason),
                 RunOutcome.Released r => (await queue.ReleaseAsync(c, t, job) ? RunFinish.Released : RunFinish.Lost, RunStatus.Canceled, r.Reason),
                 _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown outcome."),
@@ -72,6 +85,9 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
                 """, new { id, runStatus, message, now }, t);
             if (outcome is RunOutcome.Succeeded succeeded)
             {
+                await c.ExecuteAsync("""
+                    UPDATE runs SET provider_json = @json, cost_usd = @cost, missing = @missing WHERE id = @id
+                    """, new { id, json = succeeded.Facts?.ToJson(), cost = (double?)succeeded.Facts?.Cost?.Usd, missing = succeeded.Facts?.Missing }, t);
                 await RecordImagesAsync(c, t, id, succeeded.Images, now);
             }
             return finish;
@@ -87,8 +103,8 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
               AND NOT EXISTS (SELECT 1 FROM jobs WHERE work_item_id = work_items.id AND status IN ('queued', 'running'))
             """, new { runId, now }, t);
         await c.ExecuteAsync("""
-            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning, created_at)
-            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @ThumbnailPath, @Warning, @now)
-            """, stored.Select(i => new { runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, i.Warning, now }), t);
+            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning, original_path, created_at)
+            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @ThumbnailPath, @Warning, @OriginalPath, @now)
+            """, stored.Select(i => new { runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, i.Warning, i.OriginalPath, now }), t);
     }
 }

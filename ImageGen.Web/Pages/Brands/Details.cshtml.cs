@@ -10,7 +10,7 @@ namespace ImageGen.Web.Pages.Brands;
 // Uploads are checked against InputLimits.MaxBytes with a message; the request limit sits above it so a file just over
 // the limit gets that message rather than the server's bare 413.
 [RequestSizeLimit(InputLimits.MaxBytes * 2)]
-public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetUploader uploader) : PageModel
+public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetUploader uploader, ImageGen.Core.Generation.CostQueries costs) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -19,6 +19,7 @@ public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetU
     public string RenderedHtml { get; private set; } = "";
     public IReadOnlyList<Rgb> Palette { get; private set; } = [];
     public IReadOnlyList<Asset> Assets { get; private set; } = [];
+    public ImageGen.Core.Generation.Spend Spend { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
@@ -30,6 +31,7 @@ public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetU
         RenderedHtml = MarkdownRenderer.ToSafeHtml(brand.ContentMarkdown);
         Palette = ImageGen.Core.Imaging.Palette.FromText(brand.ContentMarkdown);
         Assets = await assets.ForBrandAsync(brand.Id, cancellationToken);
+        Spend = await costs.ForBrandAsync(brand.Id, cancellationToken);
         return Page();
     }
 

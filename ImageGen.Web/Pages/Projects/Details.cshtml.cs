@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.Projects;
 
-public sealed class DetailsModel(CatalogStore catalog) : PageModel
+public sealed class DetailsModel(CatalogStore catalog, ImageGen.Core.Generation.CostQueries costs) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -14,6 +14,7 @@ public sealed class DetailsModel(CatalogStore catalog) : PageModel
 
     public ProjectSummary Project { get; private set; } = null!;
     public Page<WorkItemSummary> WorkItems { get; private set; } = new([], null);
+    public ImageGen.Core.Generation.Spend Spend { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string project, CancellationToken cancellationToken)
     {
@@ -23,6 +24,7 @@ public sealed class DetailsModel(CatalogStore catalog) : PageModel
         }
         Project = found;
         WorkItems = await catalog.ListWorkItemsAsync(found.Id, Before, cancellationToken);
+        Spend = await costs.ForProjectAsync(found.Id, cancellationToken);
         return Page();
     }
 }

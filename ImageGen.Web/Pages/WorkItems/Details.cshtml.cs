@@ -14,10 +14,12 @@ namespace ImageGen.Web.Pages.WorkItems;
 [RequestSizeLimit(InputLimits.MaxBytes * 2)]
 public sealed class DetailsModel(
     CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter, FinalStore finals, ExportBuilder exports,
-    AssetStore assets, AssetUploader uploader) : PageModel
+    AssetStore assets, AssetUploader uploader, CostQueries costs) : PageModel
 {
     [BindProperty]
     public GenerateInput Generate { get; set; } = new();
+
+    public Spend Spend { get; private set; } = null!;
 
     [TempData]
     public string? StatusMessage { get; set; }
@@ -140,9 +142,7 @@ public sealed class DetailsModel(
             // Image-to-image where the model takes a source: the candidate itself, with the run's references as far as they
             // still fit beside it. Elsewhere, today's variation of the prompt and seed, and the page says so.
             var imageToImage = capabilities.SourceImage;
-            var references = imageToImage
-                ? (previous.References ?? []).Take(Math.Max(0, capabilities.MaxInputImages - 1)).ToList()
-                : (previous.References ?? []).Take(capabilities.MaxInputImages).ToList();
+            var references = (previous.References ?? []).Take(capabilities.MaxReferences(withSource: imageToImage)).ToList();
             var settings = new Services.GenerateSettings(s.Model, s.Image.Format, previous.Size, previous.AspectRatio,
                 Math.Clamp(previous.Count, 1, GenerateRequest.MaxCount), s.Image.Seed, adjustment, s.Image.RunId)
             {
@@ -237,6 +237,7 @@ public sealed class DetailsModel(
         (Runs, NextBefore) = await runs.HistoryPageAsync(found.Id, Before, cancellationToken);
         Finals = await finals.HistoryAsync(found.Id, cancellationToken);
         ReferenceChoices = await assets.ChoicesAsync(found, cancellationToken);
+        Spend = await costs.ForWorkItemAsync(found.Id, cancellationToken);
         return true;
     }
 }

@@ -61,7 +61,7 @@ public sealed class ModelInputsFacts
     private static async Task<byte[]> OfflineAsync(string prompt, long seed, ModelRequest? with = null)
     {
         var request = (with ?? new ModelRequest(prompt, new ImageSize(96, 64), ImageFormats.Png, 1, seed)) with { Prompt = prompt, Seed = seed };
-        return (await new OfflineProceduralModel().GenerateAsync(request, CancellationToken.None))[0].Bytes;
+        return (await new OfflineProceduralModel().GenerateAsync(request, CancellationToken.None)).Images[0].Bytes;
     }
 
     private static (double R, double G, double B) Mean(byte[] png)

@@ -21,7 +21,7 @@ public sealed class RunIngestFacts
             Settings = new GenerateSettings(32, 32, "1:1", "png", 1, 1, background),
             Images = [new ManifestImage("01-seed1.png", 32, 32, "png", png.LongLength, 1)],
         };
-        return await new RunIngest(new LocalImageStore(root)).StoreAsync(manifest.ToJson(), output, new RunPlace("p", "i", 1), background);
+        return (await new RunIngest(new LocalImageStore(root)).StoreAsync(manifest.ToJson(), output, new RunPlace("p", "i", 1), background)).Images;
     }
 
     [Fact]

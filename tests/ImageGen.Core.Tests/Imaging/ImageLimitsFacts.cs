@@ -55,9 +55,9 @@ public sealed class ImageLimitsFacts
     [Fact]
     public void AnIntactImage_StillFinishes()
     {
-        var (bytes, note) = ImageFinisher.Finish(HostileImages.NoisyPng(128, 96), new ImageSize(64, 48), ImageFormats.Webp, Provenance);
-        Assert.NotEmpty(bytes);
-        Assert.Equal("resized from 128x96; converted from png", note);
+        var finished = ImageFinisher.Finish(HostileImages.NoisyPng(128, 96), new ImageSize(64, 48), ImageFormats.Webp, Provenance);
+        Assert.NotEmpty(finished.Bytes);
+        Assert.Equal("resized from 128x96; converted from png; the provider's file is kept beside it", finished.Note);
     }
 
     [Fact]

@@ -1,0 +1,58 @@
+using Dapper;
+using ImageGen.Core.Storage;
+
+namespace ImageGen.Core.Generation;
+
+/// <summary>
+/// What was spent on a scope's runs (the cost computed from the price table when each run was stored), how many runs
+/// could not be priced, and the finals it bought.
+/// </summary>
+/// <param name="Usd">The sum of the priced runs' costs.</param>
+/// <param name="UnpricedRuns">Runs that made images but have no cost (no price for their model, no usage reported, or made
+/// before costs were kept): the spend is at least <see cref="Usd"/>.</param>
+/// <param name="Finals">Work items with a final image.</param>
+public sealed record Spend(double Usd, long PricedRuns, long UnpricedRuns, long Finals)
+{
+    /// <summary>Spend divided by finals; null when there is no final yet.</summary>
+    public double? PerFinal => Finals == 0 ? null : Usd / Finals;
+}
+
+/// <summary>Spend per work item, project, brand and overall: one statement each, over indexed joins.</summary>
+public sealed class CostQueries(Database database)
+{
+    public Task<Spend> ForWorkItemAsync(long workItemId, CancellationToken cancellationToken = default) =>
+        QueryAsync("w.id = @id", workItemId, cancellationToken);
+
+    public Task<Spend> ForProjectAsync(long projectId, CancellationToken cancellationToken = default) =>
+        QueryAsync("w.project_id = @id", projectId, cancellationToken);
+
+    /// <summary>The work items whose effective brand is this one: their own, else their project's default.</summary>
+    public Task<Spend> ForBrandAsync(long brandId, CancellationToken cancellationToken = default) =>
+        QueryAsync("COALESCE(w.brand_id, p.default_brand_id) = @id", brandId, cancellationToken);
+
+    public Task<Spend> OverallAsync(CancellationToken cancellationToken = default) => QueryAsync("1 = 1", 0, cancellationToken);
+
+    private sealed class Row
+    {
+        public double Usd { get; init; }
+        public long PricedRuns { get; init; }
+        public long UnpricedRuns { get; init; }
+        public long Finals { get; init; }
+    }
+
+    private async Task<Spend> QueryAsync(string scope, long id, CancellationToken cancellationToken)
+    {
+        var row = await database.ReadAsync(c => c.QuerySingleAsync<Row>($"""
+            SELECT
+                COALESCE((SELECT SUM(r.cost_usd) FROM runs r JOIN work_items w ON w.id = r.work_item_id JOIN projects p ON p.id = w.project_id
+                          WHERE {scope} AND r.cost_usd IS NOT NULL), 0.0) AS usd,
+                (SELECT count(*) FROM runs r JOIN work_items w ON w.id = r.work_item_id JOIN projects p ON p.id = w.project_id
+                 WHERE {scope} AND r.cost_usd IS NOT NULL) AS priced_runs,
+                (SELECT count(*) FROM runs r JOIN work_items w ON w.id = r.work_item_id JOIN projects p ON p.id = w.project_id
+                 WHERE {scope} AND r.cost_usd IS NULL AND r.status = 'succeeded') AS unpriced_runs,
+                (SELECT count(DISTINCT f.work_item_id) FROM finals f JOIN work_items w ON w.id = f.work_item_id JOIN projects p ON p.id = w.project_id
+                 WHERE {scope} AND f.replaced_at IS NULL) AS finals
+            """, new { id }), cancellationToken);
+        return new Spend(row.Usd, row.PricedRuns, row.UnpricedRuns, row.Finals);
+    }
+}

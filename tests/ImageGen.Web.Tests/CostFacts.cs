@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Dapper;
+using ImageGen.Core.Generation;
+
+namespace ImageGen.Web.Tests;
+
+/// <summary>Cost per run, spend per work item, project, brand and overall, and cost per final, as the pages show them.</summary>
+public sealed class CostFacts
+{
+    private static async Task<(WebTestHost Web, HttpClient Client)> StartAsync()
+    {
+        var (web, client, database) = await WebTestHost.StartAsync(runs: 3);
+        var facts = new RunFacts
+        {
+            SentSize = "1088x608", SeedNote = "seed not supported", RequestIds = ["req_abc123"], ModelVersion = "gpt-image-2-2026-04-21",
+            Usage = new ModelUsage(50, 0, 0, 4160), Cost = new RunCost(0.12505m, "4,210 tokens at the openai/gpt-image-2 prices", "2026-11-25"),
+        };
+        await database.WriteAsync((c, t) => c.ExecuteAsync("""
+            UPDATE runs SET cost_usd = 0.12505, provider_json = @json, settings_json = '{"size":"1024x576"}' WHERE id = 1;
+            UPDATE runs SET cost_usd = 0.5 WHERE id = 2;
+            UPDATE runs SET cost_usd = 0.5, missing = 1, error_message = 'Gemini answered 503: overloaded.' WHERE id = 3;
+            INSERT INTO work_items (id, project_id, name, slug, type, prompt, created_at, updated_at) VALUES (2, 1, 'Icon', 'icon', 'icon', 'an icon', 0, 0);
+            INSERT INTO finals (work_item_id, run_image_id, path, created_at) VALUES (1, 1, 'final/hero.png', 5);
+            """, new { json = facts.ToJson() }, t));
+        return (web, client);
+    }
+
+    [Fact]
+    public async Task TheWorkItemPage_ShowsEachRunsCostAndFacts_AndTheItemsSpend()
+    {
+        var (web, client) = await StartAsync();
+        await using var _ = web;
+
+        var html = await client.GetStringAsync("/projects/launch/items/hero", TestContext.Current.CancellationToken);
+
+        Assert.Contains("Spend <strong data-testid=\"spend-total\">$1.13</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("over 3 priced run(s) · 1 final(s)", html, StringComparison.Ordinal);
+        Assert.Contains("<strong data-testid=\"spend-per-final\">$1.13</strong> per final", html, StringComparison.Ordinal);
+        Assert.Contains(">cost $0.1251</span>", html, StringComparison.Ordinal);
+        Assert.Contains("· 4,210 tokens", html, StringComparison.Ordinal);
+        Assert.Contains("asked 1024x576, sent 1088x608", html, StringComparison.Ordinal);
+        Assert.Contains("· seed not supported", html, StringComparison.Ordinal);
+        Assert.Contains("model version gpt-image-2-2026-04-21", html, StringComparison.Ordinal);
+        Assert.Contains("<code title=\"req_abc123\">req_abc123</code>", html, StringComparison.Ordinal);
+        Assert.Contains("2 of 3 images arrived; 1 missing. Gemini answered 503: overloaded.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheProjectBrandAndDashboard_ShowSpendAndCostPerFinal()
+    {
+        var (web, client) = await StartAsync();
+        await using var _ = web;
+
+        foreach (var page in new[] { "/projects/launch", "/brands/acme", "/" })
+        {
+            var html = await client.GetStringAsync(page, TestContext.Current.CancellationToken);
+            Assert.Contains("Spend <strong data-testid=\"spend-total\">$1.13</strong>", html, StringComparison.Ordinal);
+            // One final across two work items: all the spend is per that final.
+            Assert.Contains("<strong data-testid=\"spend-per-final\">$1.13</strong> per final", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RunsWithoutACost_AreCountedAsNotPriced_NotAsFree()
+    {
+        var (web, client, database) = await WebTestHost.StartAsync(runs: 2);
+        await using var _ = web;
+
+        var html = await client.GetStringAsync("/projects/launch", TestContext.Current.CancellationToken);
+
+        Assert.Contains("Spend <strong data-testid=\"spend-total\">$0</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("2 run(s) not priced", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("per final", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheExport_CarriesEachRunsCostAndTheSpend()
+    {
+        var (web, client) = await StartAsync();
+        await using var _ = web;
+        using var export = await Forms.PostAsync(client, "/projects/launch/items/hero",
+            new Dictionary<string, string> { ["includeCandidates"] = "false" }, "/projects/launch/items/hero?handler=Export");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, export.StatusCode);
+        var zipName = Uri.UnescapeDataString(export.Headers.Location!.OriginalString.Split("export=")[1]);
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(web.Root.ExportsDir, zipName));
+        using var metadata = await JsonDocument.ParseAsync(zip.GetEntry("metadata.json")!.Open(), cancellationToken: TestContext.Current.CancellationToken);
+        var spend = metadata.RootElement.GetProperty("spend");
+        Assert.Equal(1.12505, spend.GetProperty("usd").GetDouble(), 9);
+        var run1 = metadata.RootElement.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == 1);
+        Assert.Equal(0.12505, run1.GetProperty("costUsd").GetDouble(), 9);
+        Assert.Equal("req_abc123", run1.GetProperty("provider").GetProperty("requestIds")[0].GetString());
+    }
+}
