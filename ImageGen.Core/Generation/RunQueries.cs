@@ -26,6 +26,9 @@ public sealed class RunView
 
     public string? ProviderJson { get; init; }
 
+    /// <summary>The status of the job the run belongs to now (a failed job can be retried).</summary>
+    public string? JobStatus { get; init; }
+
     /// <summary>What the provider said: the size sent, request ids, model version, usage, the seed note.</summary>
     public RunFacts? Facts => RunFacts.FromJson(ProviderJson);
 
@@ -164,8 +167,8 @@ public sealed class RunQueries(Database database)
     {
         using var results = await c.QueryMultipleAsync($"""
             SELECT r.id, r.job_id, r.attempt, r.model, r.prompt, r.settings_json, r.status, r.error_message, r.created_at, r.finished_at,
-                   r.parent_run_id, r.adjustment, r.cost_usd, r.missing, r.provider_json
-            FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit;
+                   r.parent_run_id, r.adjustment, r.cost_usd, r.missing, r.provider_json, j.status AS job_status
+            FROM runs r JOIN jobs j ON j.id = r.job_id WHERE {filter} ORDER BY {order} LIMIT @limit;
 
             SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning, i.original_path
             FROM run_images i

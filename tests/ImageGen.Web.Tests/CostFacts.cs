@@ -19,6 +19,7 @@ public sealed class CostFacts
             UPDATE runs SET cost_usd = 0.12505, provider_json = @json, settings_json = '{"size":"1024x576"}' WHERE id = 1;
             UPDATE runs SET cost_usd = 0.5 WHERE id = 2;
             UPDATE runs SET cost_usd = 0.5, missing = 1, error_message = 'Gemini answered 503: overloaded.' WHERE id = 3;
+            UPDATE jobs SET status = 'failed', error_message = 'Gemini answered 503: overloaded.' WHERE id = (SELECT job_id FROM runs WHERE id = 3);
             INSERT INTO work_items (id, project_id, name, slug, type, prompt, created_at, updated_at) VALUES (2, 1, 'Icon', 'icon', 'icon', 'an icon', 0, 0);
             INSERT INTO finals (work_item_id, run_image_id, path, created_at) VALUES (1, 1, 'final/hero.png', 5);
             """, new { json = facts.ToJson() }, t));
@@ -43,6 +44,24 @@ public sealed class CostFacts
         Assert.Contains("model version gpt-image-2-2026-04-21", html, StringComparison.Ordinal);
         Assert.Contains("<code title=\"req_abc123\">req_abc123</code>", html, StringComparison.Ordinal);
         Assert.Contains("2 of 3 images arrived; 1 missing. Gemini answered 503: overloaded.", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARunThatStoppedShort_OffersToRetryTheMissingImages_AndTheRetryQueuesTheJobAgain()
+    {
+        var (web, client) = await StartAsync();
+        await using var _ = web;
+        var html = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
+        var form = System.Text.RegularExpressions.Regex.Match(html, "<form (?=[^>]*data-testid=\"run-retry\")[^>]*action=\"/jobs/(\\d+)\\?handler=Retry\"[^>]*>(.*?)</form>",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(form.Success, "the retry form");
+        Assert.Contains("Retry the 1 missing", form.Groups[2].Value, StringComparison.Ordinal);
+        Assert.Contains("__RequestVerificationToken", form.Groups[2].Value, StringComparison.Ordinal);
+
+        using var retry = await Forms.PostAsync(client, "/projects/launch/items/hero", new Dictionary<string, string>(), $"/jobs/{form.Groups[1].Value}?handler=Retry");
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, retry.StatusCode);
+        Assert.Equal("/jobs/4", retry.Headers.Location!.OriginalString);
     }
 
     [Fact]
