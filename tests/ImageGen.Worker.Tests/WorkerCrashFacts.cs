@@ -48,7 +48,12 @@ public abstract class WorkerCrashFacts(bool onPostgres)
                 doomed.KillHard();
             }
 
-            using var rescuer = ServiceProcess.StartWorker(host.Root.Path, Settings(host)); // with the real CLI
+            // With the real CLI, and a lease of its own long enough that a CLI starting slowly on a loaded machine is not
+            // stopped by its heartbeat (one full CI run saw a third attempt here): the doomed claim's 3 s lease is what the
+            // rescue waits for.
+            var rescuerSettings = Settings(host);
+            rescuerSettings["Queue:LeaseDuration"] = "00:00:10";
+            using var rescuer = ServiceProcess.StartWorker(host.Root.Path, rescuerSettings);
             var job = await host.WaitForStatusAsync(jobId, JobStatus.Succeeded, TimeSpan.FromSeconds(60));
 
             Assert.Equal(2, job.Attempt);
