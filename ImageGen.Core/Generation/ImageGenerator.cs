@@ -134,7 +134,7 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
                 Missing = missing,
             },
             Error = answer.Failure is { } f ? new CliError(f.Kind.ToString().ToLowerInvariant(),
-                $"{answer.Images.Count} of {request.Count} images were made before this: {f.Message}", f.RetryAfter?.TotalSeconds) : null,
+                $"{f.Message.TrimEnd('.')}. {answer.Images.Count} of {request.Count} images had arrived and were kept; {missing} missing.", f.RetryAfter?.TotalSeconds) : null,
         };
         // The sidecar names files relative to its own folder, so it stays true when the folder moves.
         var sidecar = manifest with { Images = entries.Select(e => e with { Path = Path.GetFileName(e.Path) }).ToList() };

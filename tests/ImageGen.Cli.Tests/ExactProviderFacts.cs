@@ -234,7 +234,7 @@ public sealed class ExactProviderFacts
         Assert.Equal(2, manifest.Images.Count);
         Assert.All(manifest.Images, i => Assert.True(File.Exists(i.Path)));
         Assert.Equal(2, manifest.Provider!.Missing);
-        Assert.StartsWith("2 of 4 images were made before this: Gemini answered 503", manifest.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("Gemini answered 503 UNAVAILABLE: The model is overloaded. 2 of 4 images had arrived and were kept; 2 missing.", manifest.Error!.Message);
         Assert.Equal(["resp-1", "resp-2"], manifest.Provider!.RequestIds);
         Assert.Equal("gemini-3.1-flash-image-001", manifest.Provider!.ModelVersion);
         // Two calls' usage: the images at the image-output price, text and thoughts at the text-output price.

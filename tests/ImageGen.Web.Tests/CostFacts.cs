@@ -18,7 +18,7 @@ public sealed class CostFacts
         await database.WriteAsync((c, t) => c.ExecuteAsync("""
             UPDATE runs SET cost_usd = 0.12505, provider_json = @json, settings_json = '{"size":"1024x576"}' WHERE id = 1;
             UPDATE runs SET cost_usd = 0.5 WHERE id = 2;
-            UPDATE runs SET cost_usd = 0.5, missing = 1, error_message = 'Gemini answered 503: overloaded.' WHERE id = 3;
+            UPDATE runs SET cost_usd = 0.5, missing = 1, error_message = 'Gemini answered 503: overloaded. 2 of 3 images had arrived and were kept; 1 missing.' WHERE id = 3;
             UPDATE jobs SET status = 'failed', error_message = 'Gemini answered 503: overloaded.' WHERE id = (SELECT job_id FROM runs WHERE id = 3);
             INSERT INTO work_items (id, project_id, name, slug, type, prompt, created_at, updated_at) VALUES (2, 1, 'Icon', 'icon', 'icon', 'an icon', 0, 0);
             INSERT INTO finals (work_item_id, run_image_id, path, created_at) VALUES (1, 1, 'final/hero.png', 5);
@@ -43,7 +43,7 @@ public sealed class CostFacts
         Assert.Contains("· seed not supported", html, StringComparison.Ordinal);
         Assert.Contains("model version gpt-image-2-2026-04-21", html, StringComparison.Ordinal);
         Assert.Contains("<code title=\"req_abc123\">req_abc123</code>", html, StringComparison.Ordinal);
-        Assert.Contains("2 of 3 images arrived; 1 missing. Gemini answered 503: overloaded.", html, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"error-text\" data-testid=\"run-missing\">Gemini answered 503: overloaded. 2 of 3 images had arrived and were kept; 1 missing.</p>", html, StringComparison.Ordinal);
     }
 
     [Fact]

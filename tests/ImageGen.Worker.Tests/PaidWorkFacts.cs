@@ -75,7 +75,7 @@ public sealed class PaidWorkFacts
             "SELECT id, attempt, status, error_message, missing, cost_usd, provider_json FROM runs ORDER BY id"))).ToList();
         Assert.Equal(2, runs.Count);
         Assert.Equal((1L, RunStatus.Succeeded, 1L), (runs[0].Attempt, runs[0].Status, runs[0].Missing));
-        Assert.StartsWith("2 of 3 images were made before this: Gemini answered 503", runs[0].ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("Gemini answered 503 UNAVAILABLE: The model is overloaded. 2 of 3 images had arrived and were kept; 1 missing.", runs[0].ErrorMessage);
         Assert.Equal((2L, RunStatus.Succeeded, (long?)null, (string?)null), (runs[1].Attempt, runs[1].Status, runs[1].Missing, runs[1].ErrorMessage));
         var images = (await host.ReadAsync(c => c.QueryAsync<long>("SELECT run_id FROM run_images ORDER BY id"))).ToList();
         Assert.Equal([runs[0].Id, runs[0].Id, runs[1].Id], images);
