@@ -19,7 +19,11 @@ public static class ProviderUrl
         {
             path = "/" + versionPath;
         }
-        var builder = new UriBuilder(parsed) { Path = path + "/" + relativePath.TrimStart('/'), Query = "", Fragment = "" };
+        // A query in the relative part stays a query (ComfyUI's /view?filename=…), never an escaped part of the path.
+        var at = relativePath.IndexOf('?', StringComparison.Ordinal);
+        var query = at >= 0 ? relativePath[(at + 1)..] : "";
+        var relative = at >= 0 ? relativePath[..at] : relativePath;
+        var builder = new UriBuilder(parsed) { Path = path + "/" + relative.TrimStart('/'), Query = query, Fragment = "" };
         return builder.Uri;
     }
 

@@ -57,7 +57,9 @@ public sealed class FakeProvider : IAsyncDisposable
         app.MapGet("/files/{name}", (string name) => Results.Bytes(Png, "image/png"));
         app.MapGet("/{**path}", (HttpRequest request) =>
         {
-            var recorded = new ProviderRequest(request.Method, request.Path.Value! + request.QueryString.Value,
+            // The request target as sent (path and query, still escaped): a '?' escaped into the path shows as %3F.
+            var target = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
+            var recorded = new ProviderRequest(request.Method, target,
                 request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), default);
             provider.Requests.Enqueue(recorded);
             return get?.Invoke(recorded) ?? Results.NotFound();
