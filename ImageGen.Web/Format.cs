@@ -10,6 +10,25 @@ public static class Format
 
     public static string Time(long? unixMilliseconds) => unixMilliseconds is { } t ? Time(t) : "—";
 
+    /// <summary>
+    /// One date and time format everywhere: a <c>time</c> element with the server's text, which the page script (time.ts)
+    /// rewrites in the reader's locale; the exact UTC time is its title, shown on hover. "—" when there is none.
+    /// </summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent TimeTag(long? unixMilliseconds)
+    {
+        if (unixMilliseconds is not { } ms)
+        {
+            return new Microsoft.AspNetCore.Html.HtmlString("—");
+        }
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        var iso = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var exact = at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        // Only digits, dashes, colons and spaces: nothing to encode.
+        return new Microsoft.AspNetCore.Html.HtmlString($"<time datetime=\"{iso}\" title=\"{exact} UTC\">{Time(ms)}</time>");
+    }
+
+    public static Microsoft.AspNetCore.Html.IHtmlContent TimeTag(DateTimeOffset at) => TimeTag(at.ToUnixTimeMilliseconds());
+
     public static string Duration(long? from, long? to)
     {
         if (from is null || to is null)

@@ -41,6 +41,10 @@ public sealed class ImageOrigin
     public long RunId { get; init; }
     public long JobId { get; init; }
     public string Model { get; init; } = "";
+    public string Prompt { get; init; } = "";
+    public string SettingsJson { get; init; } = "";
+    public double? CostUsd { get; init; }
+    public long? WorkItemId { get; init; }
     public string? WorkItemName { get; init; }
     public string? WorkItemSlug { get; init; }
     public string? ProjectName { get; init; }
@@ -99,6 +103,28 @@ public sealed class RunQueries(Database database)
     public Task<IReadOnlyList<RunView>> ForJobAsync(long jobId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => LoadAsync(c, "r.job_id = @key", jobId), cancellationToken);
 
+    /// <summary>
+    /// The candidates just before and after <paramref name="imageId"/> in its work item, in the order the work item page
+    /// shows them (newest run first, then each run's images in order), and its place among them: two indexed lookups, not
+    /// a load of every candidate.
+    /// </summary>
+    public Task<(long? Previous, long? Next, long Position, long Total)> NeighboursAsync(long imageId, long workItemId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(async c =>
+        {
+            var row = await c.QuerySingleAsync<(long? Previous, long? Next, long Before, long Total)>("""
+                WITH me AS (SELECT i.id, i.run_id FROM run_images i WHERE i.id = @imageId),
+                     item AS (SELECT i.id, i.run_id FROM run_images i JOIN runs r ON r.id = i.run_id WHERE r.work_item_id = @workItemId)
+                SELECT
+                    (SELECT x.id FROM item x, me WHERE x.run_id > me.run_id OR (x.run_id = me.run_id AND x.id < me.id)
+                     ORDER BY x.run_id ASC, x.id DESC LIMIT 1) AS previous,
+                    (SELECT x.id FROM item x, me WHERE x.run_id < me.run_id OR (x.run_id = me.run_id AND x.id > me.id)
+                     ORDER BY x.run_id DESC, x.id ASC LIMIT 1) AS next,
+                    (SELECT count(*) FROM item x, me WHERE x.run_id > me.run_id OR (x.run_id = me.run_id AND x.id < me.id)) AS before,
+                    (SELECT count(*) FROM item) AS total
+                """, new { imageId, workItemId });
+            return (row.Previous, row.Next, row.Before + 1, row.Total);
+        }, cancellationToken);
+
     /// <summary>A run with the brand text revision it used, for "what changed".</summary>
     public sealed class RunForDiff
     {
@@ -149,11 +175,11 @@ public sealed class RunQueries(Database database)
 
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
-            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning, original_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
+            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, starred, score, warning, original_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
 
     public Task<ImageOrigin?> GetImageOriginAsync(long imageId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ImageOrigin>("""
-            SELECT r.id AS run_id, r.job_id, r.model, w.name AS work_item_name, w.slug AS work_item_slug,
+            SELECT r.id AS run_id, r.job_id, r.model, r.prompt, r.settings_json, r.cost_usd, r.work_item_id, w.name AS work_item_name, w.slug AS work_item_slug,
                    p.name AS project_name, p.slug AS project_slug
             FROM run_images i
             JOIN runs r ON r.id = i.run_id

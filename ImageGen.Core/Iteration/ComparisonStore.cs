@@ -11,13 +11,14 @@ public sealed record RankedCandidate(long ImageId, double Score, int Wins, int L
 /// <summary>A work item's candidates, the picks made between them, and what to compare next.</summary>
 public sealed record ComparisonState(IReadOnlyList<RankedCandidate> Candidates, IReadOnlyList<Pick> Picks)
 {
-    public (long Left, long Right)? NextPair()
+    /// <param name="with">A candidate the pair must include (from the viewer's "compare"); ignored when it is not one.</param>
+    public (long Left, long Right)? NextPair(long? with = null)
     {
         var compared = Picks.Select(p => p.LeftImageId < p.RightImageId ? (p.LeftImageId, p.RightImageId) : (p.RightImageId, p.LeftImageId)).ToHashSet();
         var last = Picks.Count > 0 ? (Picks[^1].LeftImageId, Picks[^1].RightImageId) : ((long, long)?)null;
         var standings = Candidates.Select(c => new CandidateStanding(c.ImageId,
             Picks.Count(p => p.LeftImageId == c.ImageId || p.RightImageId == c.ImageId), c.Score)).ToList();
-        return PairChooser.Next(standings, compared, last);
+        return (with is { } id ? PairChooser.With(id, standings, compared) : null) ?? PairChooser.Next(standings, compared, last);
     }
 }
 

@@ -67,6 +67,24 @@ public sealed record CandidateStanding(long ImageId, int Comparisons, double Sco
 /// </summary>
 public static class PairChooser
 {
+    /// <summary>How many of the best candidates after the leader it must meet before the ranking's top is settled.</summary>
+    public const int StrongCandidates = 3;
+
+    /// <summary>The next pair that includes <paramref name="imageId"/> (the viewer's "compare"): its closest-scored opponent it has not met, else any.</summary>
+    public static (long Left, long Right)? With(long imageId, IReadOnlyList<CandidateStanding> candidates, IReadOnlySet<(long, long)> comparedPairs)
+    {
+        if (candidates.FirstOrDefault(c => c.ImageId == imageId) is not { } me || candidates.Count < 2)
+        {
+            return null;
+        }
+        var opponent = candidates.Where(c => c.ImageId != imageId)
+            .OrderBy(c => comparedPairs.Contains(imageId < c.ImageId ? (imageId, c.ImageId) : (c.ImageId, imageId)) ? 1 : 0)
+            .ThenBy(c => Math.Abs(c.Score - me.Score))
+            .ThenBy(c => c.ImageId)
+            .First();
+        return (imageId, opponent.ImageId);
+    }
+
     public static (long Left, long Right)? Next(IReadOnlyList<CandidateStanding> candidates, IReadOnlySet<(long, long)> comparedPairs, (long, long)? lastPair = null)
     {
         if (candidates.Count < 2)
@@ -74,6 +92,21 @@ public static class PairChooser
             return null;
         }
         static (long, long) Key(long a, long b) => a < b ? (a, b) : (b, a);
+        // Once every candidate has been seen at least once, the leader must meet the other strong candidates: the best
+        // of the top few it has not met yet (and not the pair just shown) comes next, so the top of the ranking is
+        // decided by picks between the top, not by who happened to meet weak candidates.
+        if (candidates.All(c => c.Comparisons > 0))
+        {
+            var ranked = candidates.OrderByDescending(c => c.Score).ThenBy(c => c.ImageId).ToList();
+            var leader = ranked[0];
+            var contender = ranked.Skip(1).Take(StrongCandidates)
+                .FirstOrDefault(c => !comparedPairs.Contains(Key(leader.ImageId, c.ImageId))
+                    && !(lastPair is { } shown && Key(leader.ImageId, c.ImageId) == Key(shown.Item1, shown.Item2)));
+            if (contender is not null)
+            {
+                return (leader.ImageId, contender.ImageId);
+            }
+        }
         var first = candidates.OrderBy(c => c.Comparisons).ThenBy(c => c.ImageId).First();
         var opponents = candidates
             .Where(c => c.ImageId != first.ImageId)

@@ -174,6 +174,7 @@ public sealed class NewUserJourney(ImageGenApp app, ITestOutputHelper output) : 
 
         await journey.StepAsync("regenerate from it with an adjustment", async p =>
         {
+            await UserActions.OpenCandidateMenuAsync(p.Locator($"#image-{starred}"));
             await p.GetByLabel($"Adjustment for more like image {starred}").FillAsync(Adjustment);
             await p.Locator($"#image-{starred}").GetByRole(AriaRole.Button, new() { Name = "More like this" }).ClickAsync();
             await Expect(p.GetByTestId("run")).ToHaveCountAsync(2, new() { Timeout = 120_000 });

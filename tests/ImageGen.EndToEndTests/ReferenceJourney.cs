@@ -91,6 +91,7 @@ public sealed class ReferenceJourney(ImageGenApp app, ITestOutputHelper output) 
         {
             var first = p.GetByTestId("candidate").First;
             var id = (await first.GetAttributeAsync("id"))!["image-".Length..];
+            await UserActions.OpenCandidateMenuAsync(first);
             await first.GetByRole(AriaRole.Button, new() { Name = "More like this" }).ClickAsync();
             await Expect(p.GetByRole(AriaRole.Main)).ToContainTextAsync($"more like image #{id} (image-to-image)");
             await Expect(p.GetByTestId("run")).ToHaveCountAsync(2, new() { Timeout = 120_000 });

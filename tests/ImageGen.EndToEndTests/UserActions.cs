@@ -27,6 +27,13 @@ public static partial class UserActions
         await page.GetByRole(AriaRole.Button, new() { Name = "Generate", Exact = true }).ClickAsync();
     }
 
+    /// <summary>Opens a candidate's "More" menu (more like this, info, download), as a click on it does.</summary>
+    public static async Task OpenCandidateMenuAsync(ILocator candidate)
+    {
+        await candidate.Locator("details.menu > summary").ClickAsync();
+        await Expect(candidate.Locator("details.menu .menu-panel")).ToBeVisibleAsync();
+    }
+
     /// <summary>A link or heading naming a job: "Job #12", "job #12".</summary>
     [GeneratedRegex(@"^job #\d+", RegexOptions.IgnoreCase)]
     public static partial Regex JobLink();

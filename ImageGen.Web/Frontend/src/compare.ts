@@ -1,26 +1,82 @@
 /**
- * The compare page: ← and → pick, S skips (not while typing a reason), and "Overlay" stacks the two images so
- * small differences show. Without JavaScript the buttons do the same.
+ * The compare page. ← and → pick, S skips (not while typing a reason), Z switches between fit and 100 % (the two frames
+ * scroll together), O stacks the pair with a slider: left of the line the left image, right of it the right one. After a
+ * pick the next pair is fetched and swapped in without a reload. Without JavaScript the buttons post the form and the
+ * page reloads with the next pair.
  */
 export function enhanceCompare(root: Document): void {
-  const form = root.querySelector<HTMLFormElement>("form[data-compare]");
-  if (!form) return;
-
+  if (!root.querySelector("[data-compare-region]")) return;
   root.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
     if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) return;
+    const form = root.querySelector<HTMLFormElement>("form[data-compare]");
+    if (!form) return;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-    const button = form.querySelector<HTMLButtonElement>(`button[data-key="${key}"]`);
-    if (!button) return;
+    // In a focused image frame (at 100 %) the arrow keys scroll the image, as in any scrolling region.
+    if (key.startsWith("Arrow") && target instanceof Element && target.closest(".frame")) return;
+    const control = form.querySelector<HTMLButtonElement>(`button[data-key="${key}"]`);
+    if (!control) return;
     event.preventDefault();
-    form.requestSubmit(button);
+    if (control.type === "submit") form.requestSubmit(control);
+    else control.click();
+  });
+  wire(root);
+}
+
+function wire(root: Document): void {
+  const form = root.querySelector<HTMLFormElement>("form[data-compare]");
+  if (!form) return;
+  const stage = form.querySelector<HTMLElement>(".compare-stage");
+  const zoom = form.querySelector<HTMLButtonElement>("[data-zoom-toggle]");
+  const overlay = form.querySelector<HTMLButtonElement>("[data-overlay-toggle]");
+  const split = form.querySelector<HTMLInputElement>("[data-split]");
+  const overlayNote = form.querySelector<HTMLElement>(".overlay-only");
+
+  zoom?.addEventListener("click", () => {
+    const on = stage?.classList.toggle("actual") ?? false;
+    zoom.setAttribute("aria-pressed", String(on));
+  });
+  overlay?.addEventListener("click", () => {
+    const on = stage?.classList.toggle("overlay") ?? false;
+    overlay.setAttribute("aria-pressed", String(on));
+    if (split) split.hidden = !on;
+    if (overlayNote) overlayNote.hidden = !on;
+  });
+  split?.addEventListener("input", () => {
+    stage?.style.setProperty("--split", `${split.value}%`);
+    split.setAttribute("aria-valuetext", `${split.value} % left, ${100 - Number(split.value)} % right`);
   });
 
-  const toggle = form.querySelector<HTMLButtonElement>("[data-overlay-toggle]");
-  const pair = form.querySelector<HTMLElement>(".pair");
-  toggle?.addEventListener("click", () => {
-    const on = pair?.classList.toggle("overlay") ?? false;
-    toggle.setAttribute("aria-pressed", String(on));
+  // At 100 % each frame scrolls; keep them on the same spot so the same detail is side by side.
+  const frames = Array.from(form.querySelectorAll<HTMLElement>(".frame"));
+  let syncing = false;
+  frames.forEach((frame) => frame.addEventListener("scroll", () => {
+    if (syncing) return;
+    syncing = true;
+    frames.forEach((other) => { if (other !== frame) { other.scrollLeft = frame.scrollLeft; other.scrollTop = frame.scrollTop; } });
+    syncing = false;
+  }));
+
+  form.addEventListener("submit", async (event) => {
+    const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (!submitter || submitter.type !== "submit") return;
+    event.preventDefault();
+    const body = new FormData(form, submitter);
+    form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    try {
+      const response = await fetch(form.action || window.location.href, { method: "POST", body, redirect: "follow" });
+      if (!response.ok) throw new Error(String(response.status));
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      const next = fresh.querySelector("[data-compare-region]");
+      const current = root.querySelector("[data-compare-region]");
+      if (!next || !current) throw new Error("no compare region");
+      current.replaceWith(document.importNode(next, true));
+      wire(root);
+      root.querySelector<HTMLElement>("#compare h1")?.setAttribute("tabindex", "-1");
+    } catch {
+      // Fall back to the page's own post and reload.
+      form.submit();
+    }
   });
 }

@@ -3,6 +3,8 @@
  * rendered with in data-live-version). While the tab is visible the marker is polled; when it moves, the
  * page is fetched again and each [data-live-region] element is swapped for its fresh copy (matched by id).
  */
+import { localizeTimes } from "./time";
+
 const ACTIVE_INTERVAL_MS = 1500;
 
 interface LiveVersion {
@@ -42,6 +44,10 @@ async function refreshRegions(root: Document): Promise<void> {
   const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
   root.querySelectorAll<HTMLElement>("[data-live-region]").forEach((region) => {
     const replacement = region.id ? fresh.getElementById(region.id) : null;
-    if (replacement) region.replaceWith(document.importNode(replacement, true));
+    if (replacement) {
+      const imported = document.importNode(replacement, true) as HTMLElement;
+      region.replaceWith(imported);
+      localizeTimes(imported);
+    }
   });
 }

@@ -3,8 +3,14 @@ import { startLiveRegions } from "./live";
 import { enhanceForms } from "./forms";
 import { enhanceCompare } from "./compare";
 import { enhanceModelCapabilities } from "./capabilities";
+import { enhanceViewer } from "./viewer";
+import { localizeTimes } from "./time";
+import { enhancePreview } from "./preview";
 
 enhanceForms(document);
 startLiveRegions(document);
 enhanceCompare(document);
 enhanceModelCapabilities(document);
+enhanceViewer(document);
+localizeTimes(document);
+enhancePreview(document);

@@ -34,4 +34,7 @@ public sealed class CreateModel(CatalogStore catalog) : PageModel
         StatusMessage = $"Brand '{name}' created.";
         return Redirect($"/brands/{slug}");
     }
+
+    /// <summary>The live preview: the Markdown being typed, rendered as the brand page will show it (same renderer).</summary>
+    public IActionResult OnPostPreview() => Partial("_BrandPreview", Input.ContentMarkdown ?? "");
 }

@@ -40,4 +40,7 @@ public sealed class EditModel(CatalogStore catalog) : PageModel
         StatusMessage = $"Brand '{Input.Name.Trim()}' saved.";
         return Redirect($"/brands/{slug}");
     }
+
+    /// <summary>The live preview: the Markdown being typed, rendered as the brand page will show it (same renderer).</summary>
+    public IActionResult OnPostPreview() => Partial("_BrandPreview", Input.ContentMarkdown ?? "");
 }

@@ -21,6 +21,9 @@ public sealed class DetailsModel(IJobQueue queue, JobQueries jobs, RunQueries ru
     public IReadOnlyList<RunView> Runs { get; private set; } = [];
     public string LiveVersion { get; private set; } = "";
 
+    /// <summary>The queue is paused and this job is queued: it waits, and the page says so.</summary>
+    public bool Paused { get; private set; }
+
     /// <summary>What keeps the worker from claiming or recording jobs, shown while this job waits or runs.</summary>
     public string? WorkerTrouble { get; private set; }
 
@@ -34,6 +37,7 @@ public sealed class DetailsModel(IJobQueue queue, JobQueries jobs, RunQueries ru
             return NotFound();
         }
         Job = job;
+        Paused = Job.Status == JobStatus.Queued && await queue.IsPausedAsync(cancellationToken);
         Summary = (await jobs.GetListItemAsync(id, cancellationToken))!;
         PayloadJson = Pretty(job.PayloadJson);
         try

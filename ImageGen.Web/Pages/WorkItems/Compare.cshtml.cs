@@ -16,6 +16,10 @@ public sealed class CompareModel(CatalogStore catalog, ComparisonStore compariso
     public (RankedCandidate Left, RankedCandidate Right)? Pair { get; private set; }
     public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
 
+    /// <summary>A candidate the first pair must include (the viewer's "compare").</summary>
+    [FromQuery(Name = "with"), System.ComponentModel.DataAnnotations.Range(1, long.MaxValue, ErrorMessage = "it must be an image id, 1 or more")]
+    public long? With { get; set; }
+
     public async Task<IActionResult> OnGetAsync(string project, string item, CancellationToken cancellationToken) =>
         await LoadAsync(project, item, cancellationToken) ? Page() : NotFound();
 
@@ -54,7 +58,7 @@ public sealed class CompareModel(CatalogStore catalog, ComparisonStore compariso
         }
         Item = found;
         State = await comparisons.GetStateAsync(found.Id, cancellationToken);
-        if (State.NextPair() is { } next)
+        if (State.NextPair(With) is { } next)
         {
             var byId = State.Candidates.ToDictionary(c => c.ImageId);
             Pair = (byId[next.Left], byId[next.Right]);

@@ -14,7 +14,7 @@ namespace ImageGen.Web.Pages.WorkItems;
 [RequestSizeLimit(InputLimits.MaxBytes * 2)]
 public sealed class DetailsModel(
     CatalogStore catalog, RunQueries runs, JobQueries jobs, ModelRegistry models, JobSubmitter submitter, FinalStore finals, ExportBuilder exports,
-    AssetStore assets, AssetUploader uploader, CostQueries costs) : PageModel
+    AssetStore assets, AssetUploader uploader, CostQueries costs, IJobQueue queue) : PageModel
 {
     [BindProperty]
     public GenerateInput Generate { get; set; } = new();
@@ -31,6 +31,12 @@ public sealed class DetailsModel(
     public IReadOnlyList<RunView> Runs { get; private set; } = [];
     public string LiveVersion { get; private set; } = "";
     public IReadOnlyList<FinalRecord> Finals { get; private set; } = [];
+
+    /// <summary>The image that is the work item's final now, if any: marked in the grid, without "Make final".</summary>
+    public long? CurrentFinalId => Finals.FirstOrDefault(f => f.ReplacedAt is null)?.RunImageId;
+
+    /// <summary>The queue is paused: a queued job of this item waits, and the page says so.</summary>
+    public bool Paused { get; private set; }
 
     /// <summary>What the generate form offers as references: the brand's active assets, then this item's uploads.</summary>
     public IReadOnlyList<Asset> ReferenceChoices { get; private set; } = [];
@@ -54,6 +60,7 @@ public sealed class DetailsModel(
         }
         // A fresh form starts from the item's saved references; a refused post is redisplayed with what it sent.
         Generate.References = ReferenceChoices.Where(a => a.Selected).Select(a => a.Id).ToList();
+        Generate.Models = [ModelRegistry.DefaultModelId];
         return Page();
     }
 
@@ -234,6 +241,7 @@ public sealed class DetailsModel(
         Models = models.List();
         LiveVersion = await jobs.WorkItemVersionAsync(found.Id, cancellationToken);
         ActiveJobs = await jobs.ActiveForWorkItemAsync(found.Id, cancellationToken);
+        Paused = ActiveJobs.Any(j => j.Status == JobStatus.Queued) && await queue.IsPausedAsync(cancellationToken);
         (Runs, NextBefore) = await runs.HistoryPageAsync(found.Id, Before, cancellationToken);
         Finals = await finals.HistoryAsync(found.Id, cancellationToken);
         ReferenceChoices = await assets.ChoicesAsync(found, cancellationToken);

@@ -9,8 +9,11 @@ namespace ImageGen.Web.Pages.WorkItems;
 /// <summary>The generate form. The idempotency key is minted when the form is rendered, so a double submit makes one job.</summary>
 public sealed class GenerateInput
 {
-    /// <summary>One job is queued per model, so the same brief can be compared across models.</summary>
-    public List<string> Models { get; set; } = [ModelRegistry.DefaultModelId];
+    /// <summary>
+    /// One job is queued per model, so the same brief can be compared across models. Empty unless posted: a form sent with
+    /// no model chosen is refused with a message (the page preselects the default model on a fresh form).
+    /// </summary>
+    public List<string> Models { get; set; } = [];
 
     [Required]
     public string Format { get; set; } = ImageFormats.Png;

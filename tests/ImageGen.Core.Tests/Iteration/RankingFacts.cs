@@ -99,4 +99,26 @@ public sealed class PairChooserFacts
     {
         Assert.Null(PairChooser.Next([C(1)], new HashSet<(long, long)>()));
     }
+
+    [Fact]
+    public void OnceEveryCandidateWasSeen_TheLeaderMeetsTheStrongCandidatesItHasNotMet()
+    {
+        // 1 leads; 2 and 3 are next; 1 has met only 4 (a weak one). Everyone has been compared at least once.
+        CandidateStanding[] standings = [new(1, 2, 1700), new(2, 1, 1650), new(3, 1, 1600), new(4, 2, 1300), new(5, 1, 1250)];
+        var compared = new HashSet<(long, long)> { (1, 4), (2, 5), (3, 4) };
+
+        Assert.Equal((1L, 2L), PairChooser.Next(standings, compared));
+        compared.Add((1, 2));
+        Assert.Equal((1L, 3L), PairChooser.Next(standings, compared));
+        // Just shown: not again at once.
+        Assert.NotEqual((1L, 3L), PairChooser.Next(standings, compared, (3, 1)));
+    }
+
+    [Fact]
+    public void WithAnImage_PairsItWithTheClosestScoredOneItHasNotMet()
+    {
+        CandidateStanding[] standings = [new(1, 1, 1500), new(2, 1, 1520), new(3, 0, 1480), new(4, 0, 1900)];
+        Assert.Equal((1L, 3L), PairChooser.With(1, standings, new HashSet<(long, long)> { (1, 2) }));
+        Assert.Null(PairChooser.With(99, standings, new HashSet<(long, long)>()));
+    }
 }
