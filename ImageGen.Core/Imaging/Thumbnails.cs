@@ -5,7 +5,8 @@ namespace ImageGen.Core.Imaging;
 /// <summary>The small WebP images every grid shows instead of the originals.</summary>
 public static class Thumbnails
 {
-    public const int LongSide = 384;
+    /// <summary>768: sharp in the gallery's ~420 px cells on a 2x screen (384 was half what a phone's screen shows; docs/BENCHMARKS.md).</summary>
+    public const int LongSide = 768;
     public const int Quality = 75;
     public const string Folder = "thumbs";
 

@@ -44,7 +44,7 @@ public sealed class GenerateJobFacts
             Assert.Equal(image.Sha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file))));
             Assert.Equal(("png", 256L, 128L), (image.Format, image.Width, image.Height));
             Assert.StartsWith($"images/demo/hero/run-{run.Id}/thumbs/", image.ThumbnailPath, StringComparison.Ordinal);
-            Assert.Equal(("webp", 256, 128), ImageEncoder.Probe(host.Root.ResolveRelative(image.ThumbnailPath!)!)); // fits 384, never enlarged
+            Assert.Equal(("webp", 256, 128), ImageEncoder.Probe(host.Root.ResolveRelative(image.ThumbnailPath!)!)); // fits 768, never enlarged
         }
         Assert.True(File.Exists(Path.Combine(host.Root.Path, "images", "demo", "hero", $"run-{run.Id}", GenerateManifest.SidecarFileName)));
         Assert.Equal("review", await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM work_items WHERE id = 1"))); // candidates to look at

@@ -6,10 +6,10 @@ namespace ImageGen.Core.Tests.Imaging;
 public sealed class ThumbnailsFacts
 {
     [Theory]
-    [InlineData(1024, 512, 384, 192)]
-    [InlineData(600, 1200, 192, 384)]
+    [InlineData(1024, 512, 768, 384)]
+    [InlineData(600, 1200, 384, 768)]
     [InlineData(200, 100, 200, 100)] // never enlarged
-    public void Create_FitsTheLongSideTo384_AsWebp(int width, int height, int thumbWidth, int thumbHeight)
+    public void Create_FitsTheLongSideTo768_AsWebp(int width, int height, int thumbWidth, int thumbHeight)
     {
         using var dir = new TempDirectory("thumbs");
         var source = dir.Combine("image.png");
