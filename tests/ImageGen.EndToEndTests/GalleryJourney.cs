@@ -6,7 +6,8 @@ namespace ImageGen.EndToEndTests;
 
 /// <summary>
 /// The image-first interface at the widths people use it (390, 1280 and 1920 px): every page is visited at each width,
-/// photographed, checked by axe-core, and checked for anything wider than the screen and for captions lying on images.
+/// photographed, checked by axe-core, and checked for anything wider than the screen and for captions lying on images;
+/// then once more in dark mode, for axe's contrast check.
 /// Then a work item is reviewed from the keyboard alone: open a candidate in the viewer, move through the candidates,
 /// star one, make one final, compare from the viewer and pick with the arrow keys (the next pair comes without a reload),
 /// and close back to the gallery.
@@ -105,8 +106,10 @@ public sealed partial class GalleryJourney(ImageGenApp app, ITestOutputHelper ou
         [
             "/", "/brands", "/brands/quay-studio", "/brands/quay-studio/edit", "/projects", "/projects/quay-launch",
             itemUrl, $"/images/{firstImage}/view", $"{itemUrl}/compare", $"{itemUrl}/ranking", $"{itemUrl}/diff",
-            "/jobs", "/jobs/1", "/search?q=quay", "/queue",
+            "/jobs", "/jobs/1", "/search?q=quay", "/queue", "/brands/new", "/projects/new", "/projects/quay-launch/items/new",
+            $"{itemUrl}/edit", $"/images/{firstImage}/info",
         ];
+        Assert.Equal(20, pages.Length); // docs/WEB.md and TESTING.md say "20 pages"
         foreach (var width in Widths)
         {
             foreach (var url in pages)
@@ -122,6 +125,14 @@ public sealed partial class GalleryJourney(ImageGenApp app, ITestOutputHelper ou
             }
         }
         await journey.Page.SetViewportSizeAsync(1280, 900);
+
+        // Dark mode follows the system setting: the same pages with a dark scheme, for axe's contrast check.
+        await journey.Page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        foreach (var url in pages)
+        {
+            await journey.StepAsync($"dark {Label(url)}", p => p.GotoAsync(url));
+        }
+        await journey.Page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Light });
 
         await journey.StepAsync("the gallery shows images at least twice as wide as the old 190 px cards at 1280 px", async p =>
         {
