@@ -90,13 +90,7 @@ public static class GenerateCommand
             await stdout.WriteLineAsync(parse.GetValue(json)
                 ? manifest.ToJson()
                 : string.Join(Environment.NewLine, manifest.Images.Select(i => i.Path)));
-            return manifest.Error is null ? ExitCodes.Success
-                : Enum.Parse<ErrorKind>(manifest.Error.Kind, ignoreCase: true) switch
-                {
-                    ErrorKind.Usage => ExitCodes.Usage,
-                    ErrorKind.Permanent => ExitCodes.Permanent,
-                    _ => ExitCodes.Transient,
-                };
+            return manifest.Error is null ? ExitCodes.Success : ExitCodes.Of(Enum.Parse<ErrorKind>(manifest.Error.Kind, ignoreCase: true));
         }, cancellationToken));
         return command;
     }

@@ -17,7 +17,7 @@ public sealed record Spend(double Usd, long PricedRuns, long UnpricedRuns, long 
     public double? PerFinal => Finals == 0 ? null : Usd / Finals;
 }
 
-/// <summary>Spend per work item, project, brand and overall: one statement each, over indexed joins.</summary>
+/// <summary>Spend per work item, project, brand and overall: one statement each, one pass over the scope's runs.</summary>
 public sealed class CostQueries(Database database)
 {
     public Task<Spend> ForWorkItemAsync(long workItemId, CancellationToken cancellationToken = default) =>
@@ -42,16 +42,16 @@ public sealed class CostQueries(Database database)
 
     private async Task<Spend> QueryAsync(string scope, long id, CancellationToken cancellationToken)
     {
+        // One pass over the scope's runs for the three run figures, one over its finals.
         var row = await database.ReadAsync(c => c.QuerySingleAsync<Row>($"""
             SELECT
-                COALESCE((SELECT SUM(r.cost_usd) FROM runs r JOIN work_items w ON w.id = r.work_item_id JOIN projects p ON p.id = w.project_id
-                          WHERE {scope} AND r.cost_usd IS NOT NULL), 0.0) AS usd,
-                (SELECT count(*) FROM runs r JOIN work_items w ON w.id = r.work_item_id JOIN projects p ON p.id = w.project_id
-                 WHERE {scope} AND r.cost_usd IS NOT NULL) AS priced_runs,
-                (SELECT count(*) FROM runs r JOIN work_items w ON w.id = r.work_item_id JOIN projects p ON p.id = w.project_id
-                 WHERE {scope} AND r.cost_usd IS NULL AND r.status = 'succeeded') AS unpriced_runs,
+                COALESCE(SUM(r.cost_usd), 0.0) AS usd,
+                count(r.cost_usd) AS priced_runs,
+                COALESCE(SUM(CASE WHEN r.cost_usd IS NULL AND r.status = 'succeeded' THEN 1 ELSE 0 END), 0) AS unpriced_runs,
                 (SELECT count(DISTINCT f.work_item_id) FROM finals f JOIN work_items w ON w.id = f.work_item_id JOIN projects p ON p.id = w.project_id
                  WHERE {scope} AND f.replaced_at IS NULL) AS finals
+            FROM runs r JOIN work_items w ON w.id = r.work_item_id JOIN projects p ON p.id = w.project_id
+            WHERE {scope}
             """, new { id }), cancellationToken);
         return new Spend(row.Usd, row.PricedRuns, row.UnpricedRuns, row.Finals);
     }

@@ -83,6 +83,14 @@ public static class ExitCodes
     public const int WorkerGone = 5;
 
     public const int Canceled = 130;
+
+    /// <summary>The exit code of a failure of this kind.</summary>
+    public static int Of(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Usage => Usage,
+        ErrorKind.Permanent => Permanent,
+        _ => Transient,
+    };
 }
 
 /// <summary>

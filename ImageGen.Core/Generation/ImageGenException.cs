@@ -17,12 +17,7 @@ public sealed class ImageGenException(ErrorKind kind, string message, TimeSpan? 
     public ErrorKind Kind { get; } = kind;
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
-    public int ExitCode => Kind switch
-    {
-        ErrorKind.Usage => ExitCodes.Usage,
-        ErrorKind.Permanent => ExitCodes.Permanent,
-        _ => ExitCodes.Transient,
-    };
+    public int ExitCode => ExitCodes.Of(Kind);
 
     public static ImageGenException Usage(string message) => new(ErrorKind.Usage, message);
 }

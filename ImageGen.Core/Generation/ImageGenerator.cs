@@ -125,7 +125,8 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             ],
             Provider = new RunFacts
             {
-                SentSize = answer.SentSize,
+                // Only worth saying when it differs from what was asked.
+                SentSize = answer.SentSize == request.Size.ToString() ? null : answer.SentSize,
                 SeedNote = takesSeed ? null : "seed not supported",
                 RequestIds = answer.RequestIds.Count == 0 ? null : answer.RequestIds,
                 ModelVersion = answer.ModelVersion,

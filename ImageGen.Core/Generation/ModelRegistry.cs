@@ -64,7 +64,7 @@ public sealed record ModelImage(byte[] Bytes, int Width, int Height, string Form
 /// <summary>What a model answered: its images and what the provider said about the request.</summary>
 public sealed record ModelAnswer(IReadOnlyList<ModelImage> Images)
 {
-    /// <summary>What was asked of the provider for the size, in its terms (<c>1280x720</c>, <c>16:9 at 2K</c>); null when the size was drawn exactly.</summary>
+    /// <summary>What was asked of the provider for the size, in its terms (<c>1280x720</c>, <c>16:9 at 2K</c>); null when the model draws any size exactly.</summary>
     public string? SentSize { get; init; }
 
     /// <summary>The provider's id of each request (headers or body), for its support and its logs.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace ImageGen.Core.Imaging;
 
@@ -74,32 +73,5 @@ public static class ContentCredentials
             at += 8 + (int)length + (int)(length & 1);
         }
         return false;
-    }
-
-    /// <summary>For tests and fakes: a PNG with a <c>caBX</c> chunk holding <paramref name="payload"/> inserted after IHDR.</summary>
-    public static byte[] WithPngChunk(byte[] png, string type, byte[] payload)
-    {
-        var ihdrEnd = 8 + 12 + (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(8));
-        var chunk = new byte[12 + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)payload.Length);
-        Encoding.ASCII.GetBytes(type, chunk.AsSpan(4, 4));
-        payload.CopyTo(chunk, 8);
-        var crc = Crc32(chunk.AsSpan(4, 4 + payload.Length));
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + payload.Length), crc);
-        return [.. png.AsSpan(0, ihdrEnd), .. chunk, .. png.AsSpan(ihdrEnd)];
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-        return ~crc;
     }
 }

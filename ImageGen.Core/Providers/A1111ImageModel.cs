@@ -74,7 +74,7 @@ public sealed class A1111ImageModel(string model, ProviderSettings settings, Htt
             .ToList();
         return new ModelAnswer(made)
         {
-            SentSize = size.Sent == request.Size.ToString() ? null : size.Sent,
+            SentSize = size.Sent,
             ModelVersion = checkpoint,
         };
     }

@@ -74,7 +74,7 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
         }
         return new ModelAnswer(images)
         {
-            SentSize = size.Sent == request.Size.ToString() ? null : size.Sent,
+            SentSize = size.Sent,
             RequestIds = promptIds,
             Failure = failure,
         };

@@ -73,7 +73,7 @@ public sealed class OpenAiImageModel(string model, ProviderSettings settings, Ht
             .ToList();
         return new ModelAnswer(images)
         {
-            SentSize = size.Sent == request.Size.ToString() ? null : size.Sent,
+            SentSize = size.Sent,
             RequestIds = response.RequestId is { } id ? [id] : [],
             Usage = ReadUsage(response.Root.Property("usage")),
         };

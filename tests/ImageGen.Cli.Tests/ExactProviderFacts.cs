@@ -174,7 +174,7 @@ public sealed class ExactProviderFacts
     public async Task OpenAi_UsageRequestIdAndCost_AreKept_AndAFileOfTheAskedSizeIsStoredAsSent_WithItsCredentials()
     {
         // A PNG of exactly the size asked, carrying a C2PA chunk: stored byte for byte, our provenance in the sidecar only.
-        var signed = ContentCredentials.WithPngChunk(FakeProvider.Png, "caBX", "c2pa manifest store"u8.ToArray());
+        var signed = PngChunks.With(FakeProvider.Png, "caBX", "c2pa manifest store"u8.ToArray());
         var usage = new { input_tokens = 50, input_tokens_details = new { text_tokens = 50, image_tokens = 0 }, output_tokens = 4160, total_tokens = 4210 };
         await using var provider = await FakeProvider.StartAsync(_ => FakeProvider.Json(OpenAiAnswer(signed, usage), headers: new Dictionary<string, string> { ["x-request-id"] = "req_abc123" }));
         using var dir = new TempDirectory("usage");

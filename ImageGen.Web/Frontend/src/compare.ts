@@ -32,6 +32,8 @@ function wire(root: Document): void {
   const overlay = form.querySelector<HTMLButtonElement>("[data-overlay-toggle]");
   const split = form.querySelector<HTMLInputElement>("[data-split]");
   const overlayNote = form.querySelector<HTMLElement>(".overlay-only");
+  // Zoom and overlay are the script's: without it the tools stay hidden rather than doing nothing.
+  form.querySelectorAll<HTMLElement>("[data-needs-script]").forEach((tool) => { tool.hidden = false; });
 
   zoom?.addEventListener("click", () => {
     const on = stage?.classList.toggle("actual") ?? false;
@@ -60,23 +62,29 @@ function wire(root: Document): void {
 
   form.addEventListener("submit", async (event) => {
     const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
-    if (!submitter || submitter.type !== "submit") return;
+    if (form.dataset.native !== undefined || !submitter || submitter.type !== "submit") return;
     event.preventDefault();
     const body = new FormData(form, submitter);
     form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    let response: Response;
     try {
-      const response = await fetch(form.action || window.location.href, { method: "POST", body, redirect: "follow" });
-      if (!response.ok) throw new Error(String(response.status));
-      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
-      const next = fresh.querySelector("[data-compare-region]");
-      const current = root.querySelector("[data-compare-region]");
-      if (!next || !current) throw new Error("no compare region");
-      current.replaceWith(document.importNode(next, true));
-      wire(root);
-      root.querySelector<HTMLElement>("#compare h1")?.setAttribute("tabindex", "-1");
+      response = await fetch(form.action || window.location.href, { method: "POST", body, redirect: "follow" });
     } catch {
-      // Fall back to the page's own post and reload.
-      form.submit();
+      // The pick never reached the server: post it the ordinary way, with the same button.
+      form.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+      form.dataset.native = "";
+      form.requestSubmit(submitter);
+      return;
     }
+    // The server has the pick now: never post it again; show what it answered, swapped in, else by loading it.
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const next = fresh.querySelector("[data-compare-region]");
+    const current = root.querySelector("[data-compare-region]");
+    if (!response.ok || !next || !current) {
+      window.location.assign(response.url);
+      return;
+    }
+    current.replaceWith(document.importNode(next, true));
+    wire(root);
   });
 }
