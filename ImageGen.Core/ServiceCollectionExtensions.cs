@@ -29,6 +29,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FinalStore>();
         services.AddSingleton<ExportBuilder>();
         services.AddSingleton<CandidateSearch>();
+        services.AddSingleton<BrandCheck.BrandCheckSource>();
+        services.AddSingleton<BrandCheck.BrandInsights>();
         services.AddSingleton<Assets.AssetIntake>();
         services.AddSingleton<Assets.AssetStore>();
         // Availability only (keys set or not): generation itself runs in the CLI, which reads its own environment.

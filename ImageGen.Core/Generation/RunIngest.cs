@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Files;
 using ImageGen.Core.Imaging;
 
@@ -19,7 +20,10 @@ public sealed class RunIngest(IImageStore images)
     /// <exception cref="RunIngestException">The manifest or a file is not what it should be; nothing was committed.</exception>
     /// <param name="background">What the job asked for: when <see cref="Backgrounds.Transparent"/>, each file's real alpha is
     /// checked and an opaque one is stored with a warning rather than passing silently.</param>
-    public async Task<IngestedRun> StoreAsync(string manifestJson, string outputFolder, RunPlace place, string background = Backgrounds.Auto, CancellationToken cancellationToken = default)
+    /// <param name="brand">The brand to check each candidate against (on its thumbnail, while it is decoded); null for a run without one.
+    /// A check never fails the ingest: one that cannot run is recorded as not checked, with the reason.</param>
+    public async Task<IngestedRun> StoreAsync(string manifestJson, string outputFolder, RunPlace place, string background = Backgrounds.Auto,
+        BrandCheckContext? brand = null, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -28,7 +32,7 @@ public sealed class RunIngest(IImageStore images)
             {
                 throw new InvalidDataException("the manifest lists no images.");
             }
-            var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long? Seed, string Thumbnail, string? Warning, string? Original)>();
+            var checkedImages = new List<(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long? Seed, string Thumbnail, string? Warning, string? Original, BrandCheckResult? Check)>();
             foreach (var image in manifest.Images)
             {
                 var name = Path.GetFileName(image.Path);
@@ -41,7 +45,9 @@ public sealed class RunIngest(IImageStore images)
                 await using var stream = File.OpenRead(file);
                 var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
                 // Made inside the output folder, so it is committed together with its image.
-                var thumbnail = Path.GetRelativePath(outputFolder, Thumbnails.Create(file, Path.Combine(outputFolder, Thumbnails.Folder)))
+                BrandCheckResult? check = null;
+                Action<NetVips.Image>? inspect = brand is null ? null : decoded => check = BrandChecker.Check(decoded, width, height, brand);
+                var thumbnail = Path.GetRelativePath(outputFolder, Thumbnails.Create(file, Path.Combine(outputFolder, Thumbnails.Folder), inspect))
                     .Replace(Path.DirectorySeparatorChar, '/');
                 var warning = background == Backgrounds.Transparent && Alpha.IsOpaque(file)
                     ? "A transparent background was asked for, but this file is opaque: the model did not honour it."
@@ -57,12 +63,12 @@ public sealed class RunIngest(IImageStore images)
                     }
                     ImageEncoder.Probe(Path.Combine(outputFolder, original));
                 }
-                checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed, thumbnail, warning, original));
+                checkedImages.Add((name, format, width, height, stream.Length, hash, image.Seed, thumbnail, warning, original, check));
             }
             var keys = images.Commit(outputFolder, place);
             var stored = checkedImages
                 .Select(i => new StoredImage(keys[i.Name], i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, keys[i.Thumbnail], i.Warning,
-                    i.Original is null ? null : keys[i.Original]))
+                    i.Original is null ? null : keys[i.Original], i.Check))
                 .ToList();
             return new IngestedRun(stored, manifest.Provider ?? new RunFacts(), manifest.Error);
         }

@@ -72,6 +72,17 @@ public sealed class RunImageView
     /// <summary>The provider's own file, kept beside this converted candidate.</summary>
     public string? OriginalPath { get; init; }
 
+    /// <summary>The brand check's verdict (pass, warn, fail, unchecked); null when the run had no brand.</summary>
+    public string? BrandVerdict { get; init; }
+
+    /// <summary>The brand score 0–100 candidates sort by (<see cref="ImageGen.Core.BrandCheck.BrandCheckResult.BrandScore"/>).</summary>
+    public double? BrandScore { get; init; }
+
+    public string? BrandJson { get; init; }
+
+    /// <summary>Every check with what it found, for the viewer and the badge's reasons.</summary>
+    public BrandCheck.BrandCheckResult? BrandCheck => field ??= ImageGen.Core.BrandCheck.BrandCheckResult.FromJson(BrandJson);
+
     public string FileName => System.IO.Path.GetFileName(Path);
 }
 
@@ -125,6 +136,30 @@ public sealed class RunQueries(Database database)
             return (row.Previous, row.Next, row.Before + 1, row.Total);
         }, cancellationToken);
 
+    /// <summary>Most candidates the work item page's filtered view shows at once.</summary>
+    public const int FilteredLimit = 120;
+
+    /// <summary>
+    /// A work item's candidates across its runs, for the page's filtered view: those with brand verdict
+    /// <paramref name="verdict"/> (any when null), starred only when asked, by brand score (best first, unchecked last) or
+    /// newest first; at most <see cref="FilteredLimit"/>, with whether there were more.
+    /// </summary>
+    public Task<(IReadOnlyList<RunImageView> Images, bool More)> CandidatesAsync(long workItemId, string? verdict, bool starredOnly, bool byBrandScore, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<(IReadOnlyList<RunImageView>, bool)>(async c =>
+        {
+            var where = SqlWhere.Of((true, "r.work_item_id = @workItemId"), (verdict is not null, "i.brand_verdict = @verdict"), (starredOnly, "i.starred = 1"));
+            var order = byBrandScore ? $"{database.Dialect.DescendingNullsLast("i.brand_score")}, i.id DESC" : "i.run_id DESC, i.id ASC";
+            var images = (await c.QueryAsync<RunImageView>($"""
+                SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning, i.original_path,
+                       i.brand_verdict, i.brand_score, i.brand_json
+                FROM runs r JOIN run_images i ON i.run_id = r.id
+                {where}
+                ORDER BY {order}
+                LIMIT @limit
+                """, new { workItemId, verdict, limit = FilteredLimit + 1 })).ToList();
+            return images.Count > FilteredLimit ? (images[..FilteredLimit], true) : (images, false);
+        }, cancellationToken);
+
     /// <summary>A run with the brand text revision it used, for "what changed".</summary>
     public sealed class RunForDiff
     {
@@ -175,7 +210,7 @@ public sealed class RunQueries(Database database)
 
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
-            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, starred, score, warning, original_path FROM run_images WHERE id = @id", new { id }), cancellationToken);
+            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, starred, score, warning, original_path, brand_verdict, brand_score, brand_json FROM run_images WHERE id = @id", new { id }), cancellationToken);
 
     public Task<ImageOrigin?> GetImageOriginAsync(long imageId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ImageOrigin>("""
@@ -196,7 +231,8 @@ public sealed class RunQueries(Database database)
                    r.parent_run_id, r.adjustment, r.cost_usd, r.missing, r.provider_json, j.status AS job_status
             FROM runs r JOIN jobs j ON j.id = r.job_id WHERE {filter} ORDER BY {order} LIMIT @limit;
 
-            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning, i.original_path
+            SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning, i.original_path,
+                   i.brand_verdict, i.brand_score, i.brand_json
             FROM run_images i
             WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit)
             ORDER BY i.run_id, i.created_at, i.id;

@@ -37,10 +37,17 @@ public static partial class Palette
         return colours;
     }
 
-    /// <summary>The palette for a prompt: its own hex colours (at least two, shading a single one), else a hash-derived scheme.</summary>
+    /// <summary>
+    /// The palette for a prompt: its own hex colours (at least two, shading a single one) less those on an "avoid" line
+    /// (the brand rules' reading, <see cref="BrandCheck.BrandRules"/>), else a hash-derived scheme.
+    /// </summary>
     public static IReadOnlyList<Rgb> ForPrompt(string prompt)
     {
         var named = FromText(prompt);
+        if (named.Count > 0 && BrandCheck.BrandRules.Parse(prompt).Avoid is { Count: > 0 } avoid)
+        {
+            named = named.Where(c => !avoid.Contains(c)).ToList();
+        }
         if (named.Count > 0)
         {
             return Shaded(named);

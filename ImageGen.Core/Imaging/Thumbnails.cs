@@ -11,7 +11,9 @@ public static class Thumbnails
     public const string Folder = "thumbs";
 
     /// <summary>Writes a WebP that fits <see cref="LongSide"/>² (never enlarged) and returns its path.</summary>
-    public static string Create(string source, string directory)
+    /// <param name="inspect">Given the decoded thumbnail in memory before it is written, for work that needs pixels (the brand
+    /// check), so the file is decoded once.</param>
+    public static string Create(string source, string directory, Action<Image>? inspect = null)
     {
         Directory.CreateDirectory(directory);
         var destination = Path.Combine(directory, Path.GetFileNameWithoutExtension(source) + ".webp");
@@ -20,7 +22,14 @@ public static class Thumbnails
             // header checks only: the limits hold before the thumbnail decodes anything
         }
         using var thumbnail = Image.Thumbnail(source, LongSide, height: LongSide, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
-        thumbnail.Webpsave(destination, q: Quality, keep: Enums.ForeignKeep.None);
+        if (inspect is null)
+        {
+            thumbnail.Webpsave(destination, q: Quality, keep: Enums.ForeignKeep.None);
+            return destination;
+        }
+        using var decoded = thumbnail.CopyMemory();
+        decoded.Webpsave(destination, q: Quality, keep: Enums.ForeignKeep.None);
+        inspect(decoded);
         return destination;
     }
 }

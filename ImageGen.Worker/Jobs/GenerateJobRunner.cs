@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
@@ -19,6 +20,7 @@ public sealed partial class GenerateJobRunner(
     IImageStore images,
     CliSupervisor supervisor,
     RunIngest ingest,
+    BrandCheckSource brandChecks,
     AttemptRecorder recorder,
     WorkerState state,
     QueueMetrics metrics,
@@ -116,8 +118,11 @@ public sealed partial class GenerateJobRunner(
             {
                 LogAskingForTheRest(logger, job.Id, payload.Count - run.Received, payload.Count);
             }
+            // The brand's rules and logos are read while the CLI runs, off this thread: they are ready when its files are.
+            var brandLoad = Task.Run(() => LoadBrandAsync(job, payload), CancellationToken.None);
             var result = await supervisor.RunAsync(job, payload, inputs, run.Received, promptFile, output, claim, releaseToken);
-            return await FinishAsync(job, payload, run, result, output);
+            using var brand = await brandLoad;
+            return await FinishAsync(job, payload, run, result, output, brand);
         }
         finally
         {
@@ -125,7 +130,27 @@ public sealed partial class GenerateJobRunner(
         }
     }
 
-    private async Task<bool> FinishAsync(ClaimedJob job, GeneratePayload payload, RunStart run, SupervisedRun result, string output)
+    /// <summary>The brand check's context for the job; never throws: rules that cannot be read mark every candidate "not checked".</summary>
+    private async Task<BrandCheckContext?> LoadBrandAsync(ClaimedJob job, GeneratePayload payload)
+    {
+        try
+        {
+            var context = await brandChecks.ForAsync(payload);
+            foreach (var problem in context?.LogoProblems ?? [])
+            {
+                LogBrandLogoProblem(logger, job.Id, problem);
+            }
+            return context;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogBrandRulesUnread(logger, e, job.Id);
+            var why = StorageTrouble.From(e)?.Message ?? e.Message;
+            return new BrandCheckContext(new BrandRules(), "other", [], payload.BrandRevisionId) { Problem = $"The brand's rules could not be read: {why}" };
+        }
+    }
+
+    private async Task<bool> FinishAsync(ClaimedJob job, GeneratePayload payload, RunStart run, SupervisedRun result, string output, BrandCheckContext? brand)
     {
         switch (result.Stop)
         {
@@ -161,7 +186,7 @@ public sealed partial class GenerateJobRunner(
         IngestedRun ingested;
         try
         {
-            ingested = await ingest.StoreAsync(outcome.StandardOutput, output, run.Place, payload.Background);
+            ingested = await ingest.StoreAsync(outcome.StandardOutput, output, run.Place, payload.Background, brand);
         }
         catch (RunIngestException e)
         {
@@ -170,6 +195,17 @@ public sealed partial class GenerateJobRunner(
         }
 
         var stored = ingested.Images;
+        if (brand is not null)
+        {
+            store?.SetTag("imagegen.brand_check.ms", stored.Sum(i => i.BrandCheck?.Milliseconds ?? 0));
+            foreach (var (image, index) in stored.Select((image, index) => (image, index)))
+            {
+                if (image.BrandCheck is { Verdict: BrandVerdicts.Unchecked } notChecked)
+                {
+                    LogBrandUnchecked(logger, job.Id, index + 1, notChecked.Reason ?? "");
+                }
+            }
+        }
         RunOutcome.Failed? stoppedShort = shortfall
             ? new RunOutcome.Failed(result.Explanation ?? ingested.Shortfall?.Message ?? "The provider stopped part-way.",
                 Transient: outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent), result.RetryAfter)
@@ -264,6 +300,15 @@ public sealed partial class GenerateJobRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: unexpected error")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the brand's rules could not be read; its candidates are recorded as not checked")]
+    private static partial void LogBrandRulesUnread(ILogger logger, Exception exception, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: brand check: {Problem}")]
+    private static partial void LogBrandLogoProblem(ILogger logger, long jobId, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: candidate {Index} was not checked against the brand: {Reason}")]
+    private static partial void LogBrandUnchecked(ILogger logger, long jobId, int index, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Path}")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string path);

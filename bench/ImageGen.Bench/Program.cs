@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using ImageGen.Bench;
 
-// dotnet run -c Release --project bench/ImageGen.Bench -- queue|wake|procedural|seed
+// dotnet run -c Release --project bench/ImageGen.Bench -- queue|wake|procedural|imaging|brand-check|seed
 return args.FirstOrDefault() switch
 {
     "queue" => await QueueThroughput.RunAsync(args.Skip(1).ToArray()),
@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "seed" => await Seeder.RunAsync(args.Skip(1).ToArray()),
     "procedural" => Run(() => BenchmarkRunner.Run<ProceduralBenchmarks>(args: args.Skip(1).ToArray())),
     "imaging" => Run(() => BenchmarkRunner.Run<ImagingBenchmarks>(args: args.Skip(1).ToArray())),
+    "brand-check" => Run(() => BenchmarkRunner.Run<BrandCheckBenchmarks>(args: args.Skip(1).ToArray())),
     "imaging-input" => Run(() => { ImagingBenchmarks.WriteInput(); Console.WriteLine(ImagingBenchmarks.InputPath); }),
     _ => Usage(),
 };
@@ -21,6 +22,6 @@ static int Run(Action action)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | procedural | imaging | imaging-input | seed <data-dir> [work-items] [images]");
+    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | procedural | imaging | brand-check | imaging-input | seed <data-dir> [work-items] [images]");
     return 2;
 }

@@ -103,8 +103,14 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
               AND NOT EXISTS (SELECT 1 FROM jobs WHERE work_item_id = work_items.id AND status IN ('queued', 'running'))
             """, new { runId, now }, t);
         await c.ExecuteAsync("""
-            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning, original_path, created_at)
-            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @ThumbnailPath, @Warning, @OriginalPath, @now)
-            """, stored.Select(i => new { runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, i.Warning, i.OriginalPath, now }), t);
+            INSERT INTO run_images (run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, warning, original_path,
+                                    brand_verdict, brand_score, brand_json, created_at)
+            VALUES (@runId, @RelativePath, @Format, @Width, @Height, @Bytes, @Sha256, @Seed, @ThumbnailPath, @Warning, @OriginalPath,
+                    @brandVerdict, @brandScore, @brandJson, @now)
+            """, stored.Select(i => new
+            {
+                runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, i.Warning, i.OriginalPath,
+                brandVerdict = i.BrandCheck?.Verdict, brandScore = i.BrandCheck?.BrandScore, brandJson = i.BrandCheck?.ToJson(), now,
+            }), t);
     }
 }
