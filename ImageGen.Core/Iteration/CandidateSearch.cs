@@ -9,7 +9,10 @@ public sealed record SearchQuery(string? Text, long? WorkItemId, string? Model, 
 
     /// <summary>The last page number a search accepts (0-based): 10,000 pages of <see cref="PageSize"/>, far past any real use, and the offset stays within an int.</summary>
     public const int MaxPage = 10_000;
-    public static IReadOnlyList<string> Sorts { get; } = ["newest", "oldest", "score", "starred"];
+    public static IReadOnlyList<string> Sorts { get; } = ["newest", "oldest", "score", "brand", "starred"];
+
+    /// <summary>Only candidates with this brand check verdict (pass, warn, fail, unchecked).</summary>
+    public string? Brand { get; init; }
 }
 
 public sealed class FoundCandidate
@@ -26,6 +29,8 @@ public sealed class FoundCandidate
     public string WorkItemName { get; init; } = "";
     public string WorkItemSlug { get; init; } = "";
     public string ProjectSlug { get; init; } = "";
+    public string? BrandVerdict { get; init; }
+    public double? BrandScore { get; init; }
 }
 
 public sealed class FoundWorkItem
@@ -39,7 +44,7 @@ public sealed class FoundWorkItem
 
 /// <summary>
 /// Finds work items and candidates by prompt text (the work item's brief or a run's composed prompt), and filters
-/// and sorts candidates by star, score, model, run and date. Two statements per search (three with text), paged.
+/// and sorts candidates by star, score, brand check, model, run and date. Two statements per search (three with text), paged.
 /// </summary>
 public sealed class CandidateSearch(Database database)
 {
@@ -59,6 +64,7 @@ public sealed class CandidateSearch(Database database)
         {
             "oldest" => "i.id ASC",
             "score" => $"{database.Dialect.DescendingNullsLast("i.score")}, i.id DESC",
+            "brand" => $"{database.Dialect.DescendingNullsLast("i.brand_score")}, i.id DESC",
             "starred" => "i.starred DESC, i.id DESC",
             _ => "i.id DESC",
         };
@@ -82,14 +88,15 @@ public sealed class CandidateSearch(Database database)
                 (query.WorkItemId is not null, "r.work_item_id = @WorkItemId"),
                 (model is not null && runIds is null, "r.model = @model"),
                 (query.RunId is not null, "r.id = @RunId"),
-                (query.StarredOnly, "i.starred = 1"));
+                (query.StarredOnly, "i.starred = 1"),
+                (query.Brand is not null, "i.brand_verdict = @Brand"));
             using var results = await c.QueryMultipleAsync($"""
                 SELECT w.name, w.slug, p.slug AS project_slug, p.name AS project_name, w.status
                 FROM work_items w JOIN projects p ON p.id = w.project_id
                 WHERE @like IS NOT NULL AND (w.name {Dialect.LikeIgnoringCase} @like ESCAPE '\' OR w.prompt {Dialect.LikeIgnoringCase} @like ESCAPE '\')
                 ORDER BY w.id DESC LIMIT 20;
 
-                SELECT i.id, i.run_id, i.width, i.height, i.seed, i.score, i.starred, r.model, i.created_at,
+                SELECT i.id, i.run_id, i.width, i.height, i.seed, i.score, i.starred, r.model, i.created_at, i.brand_verdict, i.brand_score,
                        w.name AS work_item_name, w.slug AS work_item_slug, p.slug AS project_slug
                 FROM {from}
                 JOIN work_items w ON w.id = r.work_item_id
@@ -97,7 +104,7 @@ public sealed class CandidateSearch(Database database)
                 {where}
                 ORDER BY {order}
                 LIMIT @limit OFFSET @offset;
-                """, new { like, runIds = runIds?.ToArray(), query.WorkItemId, model, query.RunId, limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
+                """, new { like, runIds = runIds?.ToArray(), query.WorkItemId, model, query.RunId, query.Brand, limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
             var items = (await results.ReadAsync<FoundWorkItem>()).ToList();
             var candidates = (await results.ReadAsync<FoundCandidate>()).ToList();
             var hasMore = candidates.Count > SearchQuery.PageSize;

@@ -6,7 +6,10 @@ namespace ImageGen.Core.Iteration;
 
 public sealed record Pick(long Id, long LeftImageId, long RightImageId, long? WinnerImageId, string? Reason, long CreatedAt);
 
-public sealed record RankedCandidate(long ImageId, double Score, int Wins, int Losses, int Width, int Height, string Model, long RunId);
+/// <param name="BrandVerdict">The candidate's brand check verdict; null when its run had no brand.</param>
+/// <param name="BrandScore">Its brand score 0–100, shown beside the rank.</param>
+public sealed record RankedCandidate(long ImageId, double Score, int Wins, int Losses, int Width, int Height, string Model, long RunId,
+    string? BrandVerdict = null, double? BrandScore = null);
 
 /// <summary>A work item's candidates, the picks made between them, and what to compare next.</summary>
 public sealed record ComparisonState(IReadOnlyList<RankedCandidate> Candidates, IReadOnlyList<Pick> Picks)
@@ -58,10 +61,22 @@ public sealed class ComparisonStore(Database database, TimeProvider time)
             return true;
         }, cancellationToken);
 
+    private sealed class RankRow
+    {
+        public long ImageId { get; init; }
+        public double Score { get; init; }
+        public long Width { get; init; }
+        public long Height { get; init; }
+        public string Model { get; init; } = "";
+        public long RunId { get; init; }
+        public string? BrandVerdict { get; init; }
+        public double? BrandScore { get; init; }
+    }
+
     private static async Task<ComparisonState> LoadAsync(IDbConnection connection, IDbTransaction? transaction, long workItemId)
     {
         using var results = await connection.QueryMultipleAsync("""
-            SELECT i.id AS image_id, COALESCE(i.score, 1500.0) AS score, i.width, i.height, r.model, r.id AS run_id
+            SELECT i.id AS image_id, COALESCE(i.score, 1500.0) AS score, i.width, i.height, r.model, r.id AS run_id, i.brand_verdict, i.brand_score
             FROM run_images i JOIN runs r ON r.id = i.run_id
             WHERE r.work_item_id = @workItemId AND r.status = 'succeeded'
             ORDER BY i.id DESC LIMIT 500;
@@ -69,12 +84,12 @@ public sealed class ComparisonStore(Database database, TimeProvider time)
             SELECT id, left_image_id, right_image_id, winner_image_id, reason, created_at
             FROM comparisons WHERE work_item_id = @workItemId ORDER BY id;
             """, new { workItemId }, transaction);
-        var rows = (await results.ReadAsync<(long ImageId, double Score, long Width, long Height, string Model, long RunId)>()).ToList();
+        var rows = (await results.ReadAsync<RankRow>()).ToList();
         var picks = (await results.ReadAsync<Pick>()).ToList();
         var candidates = rows.Select(r => new RankedCandidate(r.ImageId, r.Score,
                 picks.Count(p => p.WinnerImageId == r.ImageId),
                 picks.Count(p => p.WinnerImageId is { } w && w != r.ImageId && (p.LeftImageId == r.ImageId || p.RightImageId == r.ImageId)),
-                (int)r.Width, (int)r.Height, r.Model, r.RunId))
+                (int)r.Width, (int)r.Height, r.Model, r.RunId, r.BrandVerdict, r.BrandScore))
             .OrderByDescending(c => c.Score).ThenBy(c => c.ImageId)
             .ToList();
         return new ComparisonState(candidates, picks);

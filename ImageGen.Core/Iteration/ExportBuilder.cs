@@ -8,7 +8,7 @@ namespace ImageGen.Core.Iteration;
 /// <summary>
 /// Writes a work item's bundle to <c>exports/</c>: the final image, optionally every candidate, and
 /// <c>metadata.json</c> with the brief, the brand text, each run's composed prompt, settings and model, each
-/// candidate's seed, score and star, the picks with their reasons and the finals. Written to a temporary name
+/// candidate's seed, score, star and brand check, the picks with their reasons and the finals. Written to a temporary name
 /// and renamed, so a half-written zip is never offered.
 /// </summary>
 public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, FinalStore finals, DataRoot root, TimeProvider time)
@@ -72,6 +72,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                     {
                         imageId = i.Id, file = includeCandidates ? $"candidates/run-{r.Id}/{SafeEntryName(i.FileName)}" : null, i.Seed, i.Width, i.Height, i.Format, i.Sha256,
                         score = scores.GetValueOrDefault(i.Id), starred = i.Starred,
+                        brandCheck = i.BrandCheck,
                     }),
                 }),
                 spend = new

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages;
 
-/// <summary>Search work items and runs by prompt text; filter and sort candidates by star, score, model, run and date.</summary>
+/// <summary>Search work items and runs by prompt text; filter and sort candidates by star, score, brand check, model, run and date.</summary>
 public sealed class SearchModel(CandidateSearch search, ModelRegistry models) : PageModel
 {
     [FromQuery(Name = "q")] public string? Text { get; set; }
@@ -15,6 +15,7 @@ public sealed class SearchModel(CandidateSearch search, ModelRegistry models) : 
     [FromQuery(Name = "run"), Range(1, long.MaxValue, ErrorMessage = "it must be a run id, 1 or more")] public long? RunId { get; set; }
     [FromQuery(Name = "starred")] public bool StarredOnly { get; set; }
     [FromQuery(Name = "sort")] public string Sort { get; set; } = "newest";
+    [FromQuery(Name = "brand")] public string? Brand { get; set; }
     [FromQuery(Name = "page"), Range(0, SearchQuery.MaxPage, ErrorMessage = "it must be a page number from {1} to {2}")] public int PageNumber { get; set; }
 
     public IReadOnlyList<FoundWorkItem> WorkItems { get; private set; } = [];
@@ -31,19 +32,24 @@ public sealed class SearchModel(CandidateSearch search, ModelRegistry models) : 
             Error = $"'{Sort}' is not a sort order; showing newest first.";
             Sort = "newest";
         }
+        if (Brand is not null && !ImageGen.Core.BrandCheck.BrandVerdicts.Filterable.Contains(Brand))
+        {
+            Error = $"'{Brand}' is not a brand verdict (pass, warn, fail or unchecked); showing every candidate.";
+            Brand = null;
+        }
         if (Text?.Length > 200)
         {
             Error = "The search text is too long (at most 200 characters).";
             Text = Text[..200];
         }
         (WorkItems, Candidates, HasMore) = await search.SearchAsync(
-            new SearchQuery(Text, WorkItemId, Model, RunId, StarredOnly, Sort, Math.Max(0, PageNumber)), cancellationToken);
+            new SearchQuery(Text, WorkItemId, Model, RunId, StarredOnly, Sort, Math.Max(0, PageNumber)) { Brand = Brand }, cancellationToken);
     }
 
     public string PageUrl(int page) => QueryString.Create(new Dictionary<string, string?>
     {
         ["q"] = Text, ["item"] = WorkItemId?.ToString(System.Globalization.CultureInfo.InvariantCulture), ["model"] = Model,
         ["run"] = RunId?.ToString(System.Globalization.CultureInfo.InvariantCulture), ["starred"] = StarredOnly ? "true" : null,
-        ["sort"] = Sort, ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["sort"] = Sort, ["brand"] = Brand, ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.Where(p => !string.IsNullOrEmpty(p.Value))).ToUriComponent() is var query ? $"/search{query}" : "/search";
 }

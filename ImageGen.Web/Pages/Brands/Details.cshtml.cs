@@ -17,7 +17,7 @@ public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetU
 
     public Brand Brand { get; private set; } = null!;
     public string RenderedHtml { get; private set; } = "";
-    public IReadOnlyList<Rgb> Palette { get; private set; } = [];
+    public ImageGen.Core.BrandCheck.BrandRules Rules { get; private set; } = new();
     public IReadOnlyList<Asset> Assets { get; private set; } = [];
     public ImageGen.Core.Generation.Spend Spend { get; private set; } = null!;
 
@@ -29,7 +29,7 @@ public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetU
         }
         Brand = brand;
         RenderedHtml = MarkdownRenderer.ToSafeHtml(brand.ContentMarkdown);
-        Palette = ImageGen.Core.Imaging.Palette.FromText(brand.ContentMarkdown);
+        Rules = ImageGen.Core.BrandCheck.BrandRules.Parse(brand.ContentMarkdown);
         Assets = await assets.ForBrandAsync(brand.Id, cancellationToken);
         Spend = await costs.ForBrandAsync(brand.Id, cancellationToken);
         return Page();

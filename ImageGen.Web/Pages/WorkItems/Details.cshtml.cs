@@ -10,6 +10,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages.WorkItems;
 
+/// <summary>One candidate's card on the work item page: the image, its run, and the page it sits on (for the forms' return address).</summary>
+public sealed record CandidateCard(RunImageView Image, long RunId, DetailsModel Page);
+
 // Reference uploads are checked against InputLimits.MaxBytes with a message; the request limit sits above it.
 [RequestSizeLimit(InputLimits.MaxBytes * 2)]
 public sealed class DetailsModel(
@@ -49,6 +52,24 @@ public sealed class DetailsModel(
     public long? Before { get; set; }
 
     public long? NextBefore { get; private set; }
+
+    /// <summary>Only candidates with this brand verdict (pass, warn, fail, unchecked); another value is refused with a message.</summary>
+    [FromQuery(Name = "brand")]
+    public string? BrandFilter { get; set; }
+
+    /// <summary>"brand": every candidate by brand score, best first, instead of the run history.</summary>
+    [FromQuery(Name = "sort")]
+    public string? Sort { get; set; }
+
+    /// <summary>The filtered view: candidates across runs instead of the history (a brand filter or the brand sort).</summary>
+    public bool Filtered => BrandFilter is not null || Sort == "brand";
+
+    public IReadOnlyList<RunImageView> FilteredImages { get; private set; } = [];
+    public bool FilteredMore { get; private set; }
+
+    public static IReadOnlyList<(string Value, string Label)> BrandFilters { get; } =
+        [("", "Any"), (ImageGen.Core.BrandCheck.BrandVerdicts.Pass, "On brand"), (ImageGen.Core.BrandCheck.BrandVerdicts.Warn, "Check"),
+         (ImageGen.Core.BrandCheck.BrandVerdicts.Fail, "Off brand"), (ImageGen.Core.BrandCheck.BrandVerdicts.Unchecked, "Not checked")];
 
     public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
 
@@ -226,6 +247,8 @@ public sealed class DetailsModel(
         {
             ["starred"] = StarredOnly ? "true" : null,
             ["before"] = Before?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["brand"] = BrandFilter,
+            ["sort"] = Sort,
         }.Where(p => p.Value is not null));
         return $"/projects/{found.ProjectSlug}/items/{found.Slug}{query}";
     }
@@ -242,7 +265,24 @@ public sealed class DetailsModel(
         LiveVersion = await jobs.WorkItemVersionAsync(found.Id, cancellationToken);
         ActiveJobs = await jobs.ActiveForWorkItemAsync(found.Id, cancellationToken);
         Paused = ActiveJobs.Any(j => j.Status == JobStatus.Queued) && await queue.IsPausedAsync(cancellationToken);
-        (Runs, NextBefore) = await runs.HistoryPageAsync(found.Id, Before, cancellationToken);
+        if (BrandFilter is not null && !ImageGen.Core.BrandCheck.BrandVerdicts.Filterable.Contains(BrandFilter))
+        {
+            ModelState.AddModelError(nameof(BrandFilter), $"'{BrandFilter}' is not a brand verdict: choose pass, warn, fail or unchecked.");
+            BrandFilter = null;
+        }
+        if (Sort is not null && Sort != "brand")
+        {
+            ModelState.AddModelError(nameof(Sort), $"'{Sort}' is not an order here: leave it empty for the history, or 'brand' for brand score.");
+            Sort = null;
+        }
+        if (Filtered)
+        {
+            (FilteredImages, FilteredMore) = await runs.CandidatesAsync(found.Id, BrandFilter, StarredOnly, Sort == "brand", cancellationToken);
+        }
+        else
+        {
+            (Runs, NextBefore) = await runs.HistoryPageAsync(found.Id, Before, cancellationToken);
+        }
         Finals = await finals.HistoryAsync(found.Id, cancellationToken);
         ReferenceChoices = await assets.ChoicesAsync(found, cancellationToken);
         Spend = await costs.ForWorkItemAsync(found.Id, cancellationToken);
