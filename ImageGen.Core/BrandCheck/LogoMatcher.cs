@@ -21,6 +21,15 @@ internal sealed record Grey(float[] Pixels, int Width, int Height)
         return new Grey(pixels, width, height);
     }
 
+    /// <summary>A one-band float image's pixels (disposing it).</summary>
+    public static Grey Of(Image grey)
+    {
+        using (grey)
+        {
+            return new Grey(grey.WriteToMemory<float>(), grey.Width, grey.Height);
+        }
+    }
+
     public static Grey From(Image image, float background)
     {
         var rgba = Imaging.Pixels.Rgba(image);
@@ -136,13 +145,17 @@ internal static class LogoMatcher
     {
         var candidates = new List<(double Score, int X, int Y, Grey Fine, Grey FineImage, Integral FineSums, int Factor, string Logo)>();
         // Every copy from one 256 px copy: shrinking the 768 px image once costs more than the searches on the small ones.
-        using var source = Shrunk(image, Levels.Max(l => l.Side * l.Factor));
+        // Grey once, at that size; the smaller copies are shrunk from the one-band grey, not from colour.
+        Grey grey;
+        using (var colour = Shrunk(image, Levels.Max(l => l.Side * l.Factor)))
+        {
+            grey = Grey.From(colour, 1f);
+        }
+        using var source = Image.NewFromMemory(grey.Pixels, grey.Width, grey.Height, 1, Enums.BandFormat.Float);
         foreach (var (side, factor, from, to) in Levels)
         {
-            using var coarse = Shrunk(source, side);
-            using var fine = Shrunk(source, side * factor);
-            var coarseImage = Grey.From(coarse, 1f);
-            var fineImage = Grey.From(fine, 1f);
+            var coarseImage = Grey.Of(Shrunk(source, side));
+            var fineImage = Grey.Of(Shrunk(source, side * factor));
             var coarseSums = new Integral(coarseImage);
             var fineSums = new Integral(fineImage);
             foreach (var logo in logos)

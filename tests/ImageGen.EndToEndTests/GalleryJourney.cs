@@ -68,7 +68,7 @@ public sealed partial class GalleryJourney(ImageGenApp app, ITestOutputHelper ou
         {
             await p.GotoAsync("/brands/new");
             await p.GetByLabel("Name").FillAsync("Quay Studio");
-            await p.GetByLabel("Style guide (Markdown)").FillAsync("# Quay Studio\n\n| Role | Hex |\n|---|---|\n| Ink | #1f3a5f |\n| Copper | #c2410c |\n\nCalm, flat shapes.");
+            await p.GetByLabel("Style guide (Markdown)").FillAsync("# Quay Studio\n\n| Role | Hex |\n|---|---|\n| Ink | #1f3a5f |\n| Copper | #c2410c |\n\nCalm, flat shapes.\n\n## Rules\n- Hero aspect: 16:9\n- Avoid: #00ff00");
             await Expect(p.GetByTestId("brand-preview").GetByTestId("palette-colour")).ToHaveCountAsync(2); // the live preview
             await p.GetByRole(AriaRole.Button, new() { Name = "Create brand" }).ClickAsync();
             await p.GotoAsync("/projects/new");
@@ -88,6 +88,24 @@ public sealed partial class GalleryJourney(ImageGenApp app, ITestOutputHelper ou
             await Expect(p.GetByTestId("run").First).ToContainTextAsync("succeeded", JobTimeoutText);
         });
         itemUrl = journey.Page.Url;
+
+        await journey.StepAsync("every candidate carries its brand check; by brand score the 16:9 ones come first", async p =>
+        {
+            // The guide asks 16:9 for heroes: the four 1024x1024 candidates fail on aspect, a reason anyone can check by eye.
+            await Expect(p.GetByTestId("brand-badge")).ToHaveCountAsync(7);
+            await Expect(p.Locator("[data-testid=brand-badge][data-verdict=fail]")).ToHaveCountAsync(4);
+            await Expect(p.Locator("[data-testid=brand-badge][data-verdict=fail]").First).ToHaveAttributeAsync("title", new Regex("Aspect ratio: 1024x1024 is 1:1; the brand allows 16:9 for heros"));
+            await p.GetByLabel("Order").SelectOptionAsync("brand");
+            await p.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+            await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Candidates by brand score" })).ToBeVisibleAsync();
+            for (var i = 0; i < 3; i++)
+            {
+                await Expect(p.GetByTestId("candidate").Nth(i).Locator("figcaption")).ToContainTextAsync("1280×720");
+            }
+            await p.GetByTestId("candidate").Nth(0).GetByRole(AriaRole.Link).First.ClickAsync();
+            await Expect(p.GetByTestId("brand-check")).ToContainTextAsync("Aspect ratio");
+            await p.GotoAsync(itemUrl);
+        });
         var firstImage = (await journey.Page.GetByTestId("candidate").First.GetAttributeAsync("id"))!["image-".Length..];
 
         await journey.StepAsync("a form sent with no model is refused, the error linked to the field", async p =>
@@ -107,9 +125,9 @@ public sealed partial class GalleryJourney(ImageGenApp app, ITestOutputHelper ou
             "/", "/brands", "/brands/quay-studio", "/brands/quay-studio/edit", "/projects", "/projects/quay-launch",
             itemUrl, $"/images/{firstImage}/view", $"{itemUrl}/compare", $"{itemUrl}/ranking", $"{itemUrl}/diff",
             "/jobs", "/jobs/1", "/search?q=quay", "/queue", "/brands/new", "/projects/new", "/projects/quay-launch/items/new",
-            $"{itemUrl}/edit", $"/images/{firstImage}/info",
+            $"{itemUrl}/edit", $"/images/{firstImage}/info", $"{itemUrl}?sort=brand", "/brands/quay-studio/insights",
         ];
-        Assert.Equal(20, pages.Length); // docs/WEB.md and TESTING.md say "20 pages"
+        Assert.Equal(22, pages.Length); // docs/WEB.md and TESTING.md say "22 pages"
         foreach (var width in Widths)
         {
             foreach (var url in pages)
@@ -197,6 +215,17 @@ public sealed partial class GalleryJourney(ImageGenApp app, ITestOutputHelper ou
             await Expect(p).ToHaveURLAsync(new Regex($"{Regex.Escape(itemUrl)}#image-{firstImage}$"));
             await Expect(p.Locator(".candidate.is-final")).ToHaveCountAsync(1);
             await Expect(p.Locator(".candidate.is-final").GetByRole(AriaRole.Button, new() { Name = "Make final" })).ToHaveCountAsync(0);
+        });
+
+        await journey.StepAsync("the brand's insights count the picks just made, by model and by verdict", async p =>
+        {
+            await p.GotoAsync("/brands/quay-studio/insights");
+            await Expect(p.GetByTestId("insight-picks")).ToContainTextAsync("From 2 pick(s)");
+            await Expect(p.GetByTestId("insight-models")).ToContainTextAsync("offline/procedural");
+            await Expect(p.GetByTestId("insight-models")).ToContainTextAsync("2 of 4");
+            await Expect(p.GetByTestId("insight-verdicts")).ToBeVisibleAsync();
+            var problems = await p.EvaluateAsync<string[]>(LayoutProblemsScript);
+            Assert.True(problems.Length == 0, string.Join("\n", problems));
         });
 
         journey.AssertNoProblems(output);

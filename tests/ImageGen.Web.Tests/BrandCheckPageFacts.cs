@@ -104,7 +104,7 @@ public sealed partial class BrandCheckPageFacts
 
         var html = await Forms.GetPageAsync(client, "/images/2/view");
 
-        Assert.Contains("<strong>Palette</strong> <span class=\"visually-hidden\">(fail)</span>: 20/100. Closest: #00ff7f (70%) is &#x394;E 58.3 from #ff5500.", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>Palette</strong><span class=\"visually-hidden\"> (fail)</span>: 20/100. Closest: #00ff7f (70%) is &#x394;E 58.3 from #ff5500.", html, StringComparison.Ordinal);
         Assert.Contains("<code>#00ff7f</code></td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>58.3</td>", html, StringComparison.Ordinal);
         Assert.Contains("The image could not be read for the brand check: truncated.", await Forms.GetPageAsync(client, "/images/4/view"), StringComparison.Ordinal);

@@ -32,6 +32,9 @@ public sealed partial class QueryCountFacts
     [InlineData("/jobs")]
     [InlineData("/jobs?status=succeeded")]
     [InlineData("/")]
+    [InlineData("/projects/launch/items/hero?sort=brand")]
+    [InlineData("/search?brand=pass&sort=brand")]
+    [InlineData("/brands/acme/insights")]
     public async Task Page_RunsTheSameStatements_With1And200Rows(string url)
     {
         var one = await StatementsForAsync(1, url);
