@@ -354,14 +354,17 @@ public static class BrandChecker
             var ratio = (double)width / height;
             var match = type.Aspects.FirstOrDefault(a => Math.Abs(ratio - a.Value) / a.Value <= AspectTolerance);
             var allowed = string.Join(", ", type.Aspects);
-            var source = type.AspectFromType ? $"{workItemType}s are square" : $"the brand allows {allowed}{For(workItemType)}";
+            var source = type.AspectFromType ? $"{Plural(workItemType)} are square" : $"the brand allows {allowed}{For(workItemType)}";
             lines.Add(match != default
                 ? new CheckLine("Aspect ratio", BrandVerdicts.Pass, $"{width}x{height} is {match}; {source}.")
                 : new CheckLine("Aspect ratio", BrandVerdicts.Fail, $"{width}x{height} is {ratio.ToString("0.###", CultureInfo.InvariantCulture)}:1; {source}."));
         }
     }
 
-    private static string For(string workItemType) => workItemType is "" or "other" ? "" : $" for {workItemType}s";
+    private static string For(string workItemType) => workItemType is "" or "other" ? "" : $" for {Plural(workItemType)}";
+
+    /// <summary>The work item types' plurals, for the reasons' sentences.</summary>
+    private static string Plural(string workItemType) => workItemType == "hero" ? "heroes" : workItemType + "s";
 
     private static void BackgroundCheck(TypeRules type, byte[] rgba, float[] lab, int w, int h, List<CheckLine> lines)
     {

@@ -94,7 +94,7 @@ public sealed partial class GalleryJourney(ImageGenApp app, ITestOutputHelper ou
             // The guide asks 16:9 for heroes: the four 1024x1024 candidates fail on aspect, a reason anyone can check by eye.
             await Expect(p.GetByTestId("brand-badge")).ToHaveCountAsync(7);
             await Expect(p.Locator("[data-testid=brand-badge][data-verdict=fail]")).ToHaveCountAsync(4);
-            await Expect(p.Locator("[data-testid=brand-badge][data-verdict=fail]").First).ToHaveAttributeAsync("title", new Regex("Aspect ratio: 1024x1024 is 1:1; the brand allows 16:9 for heros"));
+            await Expect(p.Locator("[data-testid=brand-badge][data-verdict=fail]").First).ToHaveAttributeAsync("title", new Regex("Aspect ratio: 1024x1024 is 1:1; the brand allows 16:9 for heroes"));
             await p.GetByLabel("Order").SelectOptionAsync("brand");
             await p.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
             await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Candidates by brand score" })).ToBeVisibleAsync();

@@ -68,7 +68,7 @@ public sealed class BrandCheckFacts
             Assert.Equal(1, check.BrandRevisionId);
             // 256x128 is 2:1; the brand asks 16:9 for heroes: a failure a person can verify from the size alone.
             Assert.Equal(BrandVerdicts.Fail, row.BrandVerdict);
-            Assert.Equal("256x128 is 2:1; the brand allows 16:9 for heros.", check.Checks.Single(l => l.Name == "Aspect ratio").Summary);
+            Assert.Equal("256x128 is 2:1; the brand allows 16:9 for heroes.", check.Checks.Single(l => l.Name == "Aspect ratio").Summary);
             Assert.True(row.BrandScore <= BrandChecker.FailCap);
             // The offline model draws with the brand's colours and leaves out the avoided one.
             Assert.Equal(BrandVerdicts.Pass, check.Checks.Single(l => l.Name == "Avoided colours").Verdict);

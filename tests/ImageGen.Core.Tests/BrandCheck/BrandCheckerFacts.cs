@@ -121,8 +121,8 @@ public sealed class BrandCheckerFacts
     [Theory]
     [InlineData("icon", 1024, 1024, "", BrandVerdicts.Pass, "1024x1024 is 1:1; icons are square.")]
     [InlineData("icon", 1024, 576, "", BrandVerdicts.Fail, "1024x576 is 1.778:1; icons are square.")]
-    [InlineData("hero", 1088, 608, "- Hero aspect: 16:9, 21:9", BrandVerdicts.Pass, "1088x608 is 16:9; the brand allows 16:9, 21:9 for heros.")]
-    [InlineData("hero", 1024, 1024, "- Hero aspect: 16:9", BrandVerdicts.Fail, "1024x1024 is 1:1; the brand allows 16:9 for heros.")]
+    [InlineData("hero", 1088, 608, "- Hero aspect: 16:9, 21:9", BrandVerdicts.Pass, "1088x608 is 16:9; the brand allows 16:9, 21:9 for heroes.")]
+    [InlineData("hero", 1024, 1024, "- Hero aspect: 16:9", BrandVerdicts.Fail, "1024x1024 is 1:1; the brand allows 16:9 for heroes.")]
     public void AspectRatio_IsCheckedAgainstTheTypeAndTheRules(string type, int width, int height, string rule, string verdict, string summary)
     {
         using var image = BrandImages.Stripes(width, height, ("#1a73e8", 1));
