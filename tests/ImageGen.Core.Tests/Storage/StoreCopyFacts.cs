@@ -24,11 +24,17 @@ public sealed class StoreCopyFacts
         {
             db.Time.Advance(TimeSpan.FromSeconds(1));
             var itemId = (await catalog.CreateWorkItemAsync(projectId, $"Hero {item}", $"hero-{item}", "other", $"a Red cup number {item}", "no text", null))!.Value;
-            var payload = new GeneratePayload { WorkItemId = itemId, Model = item == 2 ? "openai/gpt-image-1" : "offline/procedural", ComposedPrompt = $"a red cup {item}", Count = 2, Size = "640x360", Seed = item };
+            var payload = new GeneratePayload { WorkItemId = itemId, Model = item == 2 ? "openai/gpt-image-1" : "offline/procedural", ComposedPrompt = $"a red cup {item}", Count = 2, Size = "640x360", Seed = item, BrandRevisionId = 1 };
             await db.Queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = itemId, IdempotencyKey = $"k{item}" });
             var claim = (await db.Queue.ClaimAsync("w"))!;
             var run = (await db.Runs.StartAsync(claim, payload))!;
-            StoredImage Image(int n) => new($"images/launch/hero-{item}/run-{run.RunId}/0{n}.png", "png", 640, 360, 1000 + n, $"{item}{n}", n, $"images/launch/hero-{item}/run-{run.RunId}/thumbs/0{n}.webp");
+            // Brand checks: the first image of each run passes (score 90 - item), the second fails on the palette.
+            StoredImage Image(int n) => new($"images/launch/hero-{item}/run-{run.RunId}/0{n}.png", "png", 640, 360, 1000 + n, $"{item}{n}", n, $"images/launch/hero-{item}/run-{run.RunId}/thumbs/0{n}.webp",
+                BrandCheck: new ImageGen.Core.BrandCheck.BrandCheckResult
+                {
+                    Verdict = n == 1 ? "pass" : "fail", Score = n == 1 ? 90 - item : 20, BrandScore = n == 1 ? 90 - item : 20, BrandRevisionId = 1,
+                    Checks = [new ImageGen.Core.BrandCheck.CheckLine("Palette", n == 1 ? "pass" : "fail", "as seeded")],
+                });
             await db.Runs.FinishAsync(claim, run.RunId, new RunOutcome.Succeeded([Image(1), Image(2)]));
         }
         await db.Queue.EnqueueAsync(new NewJob(JobKinds.Generate, """{"model":"offline/procedural","composedPrompt":"x"}""") { WorkItemId = 1 });
@@ -55,6 +61,10 @@ public sealed class StoreCopyFacts
             await new DashboardQueries(db.Database).GetCountsAsync(), await new DashboardQueries(db.Database).GetRecentJobsAsync(10),
             await new ComparisonStore(db.Database, db.Time).GetStateAsync(1),
             await db.Queue.IsPausedAsync(), await db.Queue.QueueSnapshotAsync(),
+            await runs.CandidatesAsync(1, null, false, byBrandScore: true), await runs.CandidatesAsync(1, "fail", false, byBrandScore: false),
+            await new ImageGen.Core.BrandCheck.BrandInsights(db.Database).ForBrandAsync(1),
+            await search.SearchAsync(new SearchQuery(null, null, null, null, false, "brand", 0) { Brand = "pass" }),
+            await search.SearchAsync(new SearchQuery(null, null, null, null, false, "brand", 0)),
         };
         foreach (var query in new[]
         {
@@ -82,6 +92,8 @@ public sealed class StoreCopyFacts
         Assert.Equal(6, tables.Single(t => t.Table == "run_images").TargetRows);
         var expected = await EveryReadModelAsync(sqlite);
         Assert.Contains("hero-2", expected, StringComparison.Ordinal);
+        Assert.Contains("\"BrandVerdict\": \"fail\"", expected, StringComparison.Ordinal); // the brand checks are in what is compared
+        Assert.Contains("\"Name\": \"offline/procedural\",\n", expected.ReplaceLineEndings("\n"), StringComparison.Ordinal); // and the insights' models
         Assert.Equal(expected, await EveryReadModelAsync(postgres));
 
         // New rows continue after the copied ids, on both.
