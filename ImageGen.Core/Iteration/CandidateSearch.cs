@@ -53,11 +53,33 @@ public sealed class CandidateSearch(Database database)
 
     private SqlDialect Dialect => database.Dialect;
 
+    /// <summary>Shortest text the trigram indexes can find (SqlDialect.RunPromptContains); shorter texts are a LIKE scan.</summary>
+    public const int IndexedTextLength = 3;
+
     private string TextMatches => $@"(r.prompt {Dialect.LikeIgnoringCase} @like ESCAPE '\' OR w.prompt {Dialect.LikeIgnoringCase} @like ESCAPE '\' OR w.name {Dialect.LikeIgnoringCase} @like ESCAPE '\')";
+
+    /// <summary>The newest 20 work items whose name or brief has the text: from the text index when there is a phrase.</summary>
+    private string WorkItemsStatement(string? fts)
+    {
+        const string select = "w.name, w.slug, p.slug AS project_slug, p.name AS project_name, w.status";
+        return fts is not null
+            ? Dialect.WorkItemsWithText(select)
+            : $"""
+                SELECT {select}
+                FROM work_items w JOIN projects p ON p.id = w.project_id
+                WHERE @like IS NOT NULL AND (w.name {Dialect.LikeIgnoringCase} @like ESCAPE '\' OR w.prompt {Dialect.LikeIgnoringCase} @like ESCAPE '\')
+                ORDER BY w.id DESC LIMIT 20
+                """;
+    }
+    /// <summary>The text as an FTS5 phrase (quotes doubled): a trigram phrase matches it as a substring anywhere.</summary>
+    private static string? Phrase(string? text) =>
+        text is { Length: >= IndexedTextLength } ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null;
 
     public Task<(IReadOnlyList<FoundWorkItem> WorkItems, IReadOnlyList<FoundCandidate> Candidates, bool HasMore)> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
-        var like = string.IsNullOrWhiteSpace(query.Text) ? null : "%" + query.Text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
+        var fts = Phrase(text);
+        var like = text is null ? null : "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
         // Each order is an index's order (rowid, ix_run_images_score, ix_run_images_starred); SQLite sorts NULL
         // scores last in DESC.
         var order = query.Sort switch
@@ -72,7 +94,7 @@ public sealed class CandidateSearch(Database database)
         {
             var model = string.IsNullOrWhiteSpace(query.Model) ? null : query.Model;
             var runIds = (like is not null || model is not null) && query.WorkItemId is null && query.RunId is null
-                ? await SparseMatchesAsync(c, like, model)
+                ? await SparseMatchesAsync(c, like, fts, model)
                 : null;
             // Which table the join starts from (a CROSS JOIN fixes SQLite's join order). A work item, run, or sparse
             // text or model filter picks few runs: start from runs and sort their few images. Otherwise start from
@@ -91,10 +113,7 @@ public sealed class CandidateSearch(Database database)
                 (query.StarredOnly, "i.starred = 1"),
                 (query.Brand is not null, "i.brand_verdict = @Brand"));
             using var results = await c.QueryMultipleAsync($"""
-                SELECT w.name, w.slug, p.slug AS project_slug, p.name AS project_name, w.status
-                FROM work_items w JOIN projects p ON p.id = w.project_id
-                WHERE @like IS NOT NULL AND (w.name {Dialect.LikeIgnoringCase} @like ESCAPE '\' OR w.prompt {Dialect.LikeIgnoringCase} @like ESCAPE '\')
-                ORDER BY w.id DESC LIMIT 20;
+                {WorkItemsStatement(fts)};
 
                 SELECT i.id, i.run_id, i.width, i.height, i.seed, i.score, i.starred, r.model, i.created_at, i.brand_verdict, i.brand_score,
                        w.name AS work_item_name, w.slug AS work_item_slug, p.slug AS project_slug
@@ -104,7 +123,7 @@ public sealed class CandidateSearch(Database database)
                 {where}
                 ORDER BY {order}
                 LIMIT @limit OFFSET @offset;
-                """, new { like, runIds = runIds?.ToArray(), query.WorkItemId, model, query.RunId, query.Brand, limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
+                """, new { like, fts, runIds = runIds?.ToArray(), query.WorkItemId, model, query.RunId, query.Brand, limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
             var items = (await results.ReadAsync<FoundWorkItem>()).ToList();
             var candidates = (await results.ReadAsync<FoundCandidate>()).ToList();
             var hasMore = candidates.Count > SearchQuery.PageSize;
@@ -119,8 +138,22 @@ public sealed class CandidateSearch(Database database)
     /// first, took twice as long), stopping early when the filter is common. Measured at 100,000 images in
     /// BENCHMARKS.md.
     /// </summary>
-    private async Task<List<long>?> SparseMatchesAsync(System.Data.IDbConnection c, string? like, string? model)
+    private async Task<List<long>?> SparseMatchesAsync(System.Data.IDbConnection c, string? like, string? fts, string? model)
     {
+        if (fts is not null)
+        {
+            // From the text indexes, each read stopping at the limit: the runs whose prompt has the text, and the runs of
+            // work items whose name or brief has it (BENCHMARKS.md, "Prompt search").
+            var byModel = model is null ? "" : " AND r.model = @model";
+            var parameters = new { like, fts, model, DenseRuns };
+            var matches = (await c.QueryAsync<long>(Dialect.RunsWithText(byModel), parameters)).ToHashSet();
+            if (matches.Count >= DenseRuns)
+            {
+                return null; // a common text: the page query walks the images in order and stops after a page
+            }
+            matches.UnionWith(await c.QueryAsync<long>(Dialect.RunsOfWorkItemsWithText(byModel), parameters));
+            return matches.Count < DenseRuns ? matches.ToList() : null;
+        }
         var where = SqlWhere.Of((like is not null, TextMatches), (model is not null, "r.model = @model"));
         var ids = (await c.QueryAsync<long>($"""
             SELECT r.id FROM runs r {Dialect.FixedOrderJoin} work_items w ON w.id = r.work_item_id

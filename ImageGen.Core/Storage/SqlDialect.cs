@@ -22,6 +22,21 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string FixedOrderJoin { get; }
 
+    /// <summary>
+    /// A statement for the ids of runs whose prompt contains the search text, at most @DenseRuns, read from an index and
+    /// stopping at the limit: SQLite matches @fts (a trigram phrase) in runs_fts; PostgreSQL runs ILIKE @like on the
+    /// pg_trgm-indexed column. <paramref name="andWhere"/> narrows the runs (alias r). Texts under three characters have
+    /// no trigram: CandidateSearch uses plain LIKE for those.
+    /// </summary>
+    public abstract string RunsWithText(string andWhere);
+
+    /// <summary>As <see cref="RunsWithText"/>, for the runs of work items whose name or brief contains the text.</summary>
+    public abstract string RunsOfWorkItemsWithText(string andWhere);
+
+    /// <summary>A statement selecting <paramref name="select"/> (aliases w, p) for the newest 20 work items whose name or
+    /// brief contains the text, from the index.</summary>
+    public abstract string WorkItemsWithText(string select);
+
     /// <summary>A descending ORDER BY term with NULLs last (SQLite's default for DESC; PostgreSQL puts them first).</summary>
     public abstract string DescendingNullsLast(string column);
 

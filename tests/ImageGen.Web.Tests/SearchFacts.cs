@@ -38,6 +38,10 @@ public sealed class SearchFacts
     [InlineData("?item=1&sort=score", new long[] { 6, 5, 4, 3, 2, 1 })]
     [InlineData("?q=100%25", new long[] { 4, 3 })]          // % is searched for literally
     [InlineData("?q=_", new long[] { })]                      // and so is _
+    [InlineData("?q=COLD", new long[] { 4, 3 })]              // the trigram index: case-insensitive,
+    [InlineData("?q=old%20cu", new long[] { 4, 3 })]          // any substring, across words,
+    [InlineData("?q=%22cup", new long[] { })]                 // a quote is text, not FTS syntax,
+    [InlineData("?q=ld", new long[] { 4, 3 })]                // and under three characters plain LIKE finds it
     public async Task Search_FiltersAndSortsCandidates(string query, long[] expected)
     {
         var (web, client) = await StartAsync();
@@ -45,6 +49,25 @@ public sealed class SearchFacts
         using var __ = client;
 
         Assert.Equal(expected, await FoundAsync(client, query));
+    }
+
+    [Fact]
+    public async Task TheTextIndex_FollowsRenamesAndNewRuns()
+    {
+        var (web, client) = await StartAsync();
+        await using var _ = web;
+        using var __ = client;
+        var database = web.Services.GetRequiredService<Database>();
+
+        Assert.Empty(await FoundAsync(client, "?q=lighthouse"));
+        await database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE work_items SET name = 'Lighthouse banner' WHERE id = 1", transaction: t));
+        Assert.Equal([6L, 5, 4, 3, 2, 1], await FoundAsync(client, "?q=lighthouse"));
+        Assert.Equal(["Lighthouse banner"], Regex.Matches(await Forms.GetPageAsync(client, "/search?q=house%20ban"), ">(Lighthouse banner)</a>").Select(m => m.Groups[1].Value).Distinct());
+
+        await Seed.RunsAsync(database, 1); // run 4, prompt 'x'
+        await database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE runs SET prompt = 'a quay at dawn' WHERE id = 4; DELETE FROM runs WHERE id = 3", transaction: t));
+        Assert.Equal([8L, 7], await FoundAsync(client, "?q=quay"));
+        Assert.Empty(await FoundAsync(client, "?q=blue%20sky"));
     }
 
     [Fact]

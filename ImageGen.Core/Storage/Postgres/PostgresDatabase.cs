@@ -150,6 +150,14 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string LikeIgnoringCase => "ILIKE";
 
+    public override string RunsWithText(string andWhere) => $@"SELECT r.id FROM runs r WHERE r.prompt ILIKE @like ESCAPE '\'{andWhere} LIMIT @DenseRuns";
+
+    public override string RunsOfWorkItemsWithText(string andWhere) =>
+        $@"SELECT r.id FROM work_items w JOIN runs r ON r.work_item_id = w.id WHERE (w.name ILIKE @like ESCAPE '\' OR w.prompt ILIKE @like ESCAPE '\'){andWhere} LIMIT @DenseRuns";
+
+    public override string WorkItemsWithText(string select) =>
+        $@"SELECT {select} FROM work_items w JOIN projects p ON p.id = w.project_id WHERE (w.name ILIKE @like ESCAPE '\' OR w.prompt ILIKE @like ESCAPE '\') ORDER BY w.id DESC LIMIT 20";
+
     public override string JsonText(string column, string key) => $"({column}::jsonb ->> '{key}')";
 
     public override string FixedOrderJoin => "JOIN";

@@ -115,6 +115,16 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string LikeIgnoringCase => "LIKE";
 
+    public override string RunsWithText(string andWhere) =>
+        $"SELECT r.id FROM runs_fts CROSS JOIN runs r ON r.id = runs_fts.rowid WHERE runs_fts MATCH @fts{andWhere} LIMIT @DenseRuns";
+
+    public override string RunsOfWorkItemsWithText(string andWhere) =>
+        $"SELECT r.id FROM work_items_fts CROSS JOIN runs r ON r.work_item_id = work_items_fts.rowid WHERE work_items_fts MATCH @fts{andWhere} LIMIT @DenseRuns";
+
+    public override string WorkItemsWithText(string select) =>
+        $"SELECT {select} FROM work_items_fts CROSS JOIN work_items w ON w.id = work_items_fts.rowid JOIN projects p ON p.id = w.project_id " +
+        "WHERE work_items_fts MATCH @fts ORDER BY work_items_fts.rowid DESC LIMIT 20";
+
     public override string JsonText(string column, string key) => $"json_extract({column}, '$.{key}')";
 
     public override string FixedOrderJoin => "CROSS JOIN";
