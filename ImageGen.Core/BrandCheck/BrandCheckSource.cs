@@ -41,7 +41,7 @@ public sealed class BrandCheckSource(Database database, IImageStore images)
         }, cancellationToken);
         if (row is null)
         {
-            return new BrandCheckContext(new BrandRules(), "other", [], revisionId) { Problem = "The brand revision the job was queued with no longer exists." };
+            return BrandCheckContext.Unreadable("The brand revision the job was queued with no longer exists.", revisionId);
         }
         var templates = new List<LogoTemplate>();
         var problems = new List<string>();

@@ -31,6 +31,10 @@ public static class BrandVerdicts
         _ => 0,
     };
 
+    /// <summary>What a badge says: the verdict's label and the brand score, e.g. "On brand 92".</summary>
+    public static string BadgeText(string verdict, double? brandScore) =>
+        brandScore is { } score ? $"{Label(verdict)} {score.ToString("0", CultureInfo.InvariantCulture)}" : Label(verdict);
+
     public static string Label(string? verdict) => verdict switch
     {
         Pass => "On brand",
@@ -83,7 +87,8 @@ public sealed record BrandCheckResult
     /// <summary>How long the checks took on this image (milliseconds).</summary>
     public double? Milliseconds { get; init; }
 
-    /// <summary>The lines behind a warn or fail, for a badge's hover text.</summary>
+    /// <summary>The lines behind a warn or fail, for a badge's hover text (derived from the checks, not stored).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Reasons => Verdict == BrandVerdicts.Unchecked
         ? Reason ?? "Not checked."
         : string.Join(" ", Checks.Where(c => c.Verdict is BrandVerdicts.Fail or BrandVerdicts.Warn).Select(c => $"{c.Name}: {c.Summary}")) is { Length: > 0 } why
@@ -119,6 +124,9 @@ public sealed record BrandCheckContext(BrandRules Rules, string WorkItemType, IR
 
     /// <summary>Why nothing can be checked for this job (the rules could not be read); every candidate is recorded as not checked.</summary>
     public string? Problem { get; init; }
+
+    /// <summary>A context that checks nothing: every candidate of the job is recorded as not checked, with <paramref name="problem"/>.</summary>
+    public static BrandCheckContext Unreadable(string problem, long? revisionId) => new(new BrandRules(), "other", [], revisionId) { Problem = problem };
 
     public void Dispose()
     {
@@ -209,6 +217,11 @@ public static class BrandChecker
         catch (Exception e) when (e is VipsException or InvalidDataException or ArgumentException or IOException)
         {
             return BrandCheckResult.NotChecked($"The image could not be read for the brand check: {e.Message}", context.BrandRevisionId);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            // A fault in the check itself: the candidate is still stored (a check never fails a job), marked with why.
+            return BrandCheckResult.NotChecked($"The brand check failed ({e.GetType().Name}): {e.Message}", context.BrandRevisionId);
         }
         var judged = lines.Where(l => l.Verdict is BrandVerdicts.Pass or BrandVerdicts.Warn or BrandVerdicts.Fail).ToList();
         var verdict = judged.Count == 0

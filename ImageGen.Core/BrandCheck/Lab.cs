@@ -57,7 +57,8 @@ public static class Lab
     /// <summary>CIEDE2000 from every pixel of a Lab float image to one colour.</summary>
     public static float[] DeltaE00(float[] pixels, int width, int height, LabColour colour)
     {
-        using var image = Image.NewFromMemory(pixels, width, height, 3, Enums.BandFormat.Float).Copy(interpretation: Enums.Interpretation.Lab);
+        using var raw = Image.NewFromMemory(pixels, width, height, 3, Enums.BandFormat.Float);
+        using var image = raw.Copy(interpretation: Enums.Interpretation.Lab);
         using var constant = image.NewFromImage(colour.L, colour.A, colour.B);
         using var distance = image.DE00(constant);
         return distance.WriteToMemory<float>();

@@ -38,15 +38,6 @@ internal sealed record Grey(float[] Pixels, int Width, int Height)
         return new Grey(pixels, w, h);
     }
 
-    /// <summary>A one-band float image's pixels (disposing it).</summary>
-    public static Grey Of(Image grey)
-    {
-        using (grey)
-        {
-            return new Grey(grey.WriteToMemory<float>(), grey.Width, grey.Height);
-        }
-    }
-
     public static Grey From(Image image, float background)
     {
         var rgba = Imaging.Pixels.Rgba(image);

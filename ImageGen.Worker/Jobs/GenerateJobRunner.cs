@@ -146,7 +146,7 @@ public sealed partial class GenerateJobRunner(
         {
             LogBrandRulesUnread(logger, e, job.Id);
             var why = StorageTrouble.From(e)?.Message ?? e.Message;
-            return new BrandCheckContext(new BrandRules(), "other", [], payload.BrandRevisionId) { Problem = $"The brand's rules could not be read: {why}" };
+            return BrandCheckContext.Unreadable($"The brand's rules could not be read: {why}", payload.BrandRevisionId);
         }
     }
 

@@ -67,9 +67,9 @@ public sealed class DetailsModel(
     public IReadOnlyList<RunImageView> FilteredImages { get; private set; } = [];
     public bool FilteredMore { get; private set; }
 
+    /// <summary>The brand filter's choices: any, then each verdict by its badge's label.</summary>
     public static IReadOnlyList<(string Value, string Label)> BrandFilters { get; } =
-        [("", "Any"), (ImageGen.Core.BrandCheck.BrandVerdicts.Pass, "On brand"), (ImageGen.Core.BrandCheck.BrandVerdicts.Warn, "Check"),
-         (ImageGen.Core.BrandCheck.BrandVerdicts.Fail, "Off brand"), (ImageGen.Core.BrandCheck.BrandVerdicts.Unchecked, "Not checked")];
+        [("", "Any"), .. ImageGen.Core.BrandCheck.BrandVerdicts.Filterable.Select(v => (v, ImageGen.Core.BrandCheck.BrandVerdicts.Label(v)))];
 
     public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
 
