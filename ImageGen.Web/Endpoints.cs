@@ -2,11 +2,12 @@ using ImageGen.Core;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Queue;
+using ImageGen.Web.Services;
 using Microsoft.Net.Http.Headers;
 
 namespace ImageGen.Web;
 
-/// <summary>The non-page routes: images by id, and the change markers the live views poll.</summary>
+/// <summary>The non-page routes: images by id, and the change markers the live views listen to.</summary>
 public static class Endpoints
 {
     public static WebApplication MapWebEndpoints(this WebApplication app)
@@ -80,6 +81,24 @@ public static class Endpoints
         app.MapGet("/live/work-items/{id:long}", async (long id, JobQueries jobs, CancellationToken cancellationToken) =>
             Results.Json(new { version = await jobs.WorkItemVersionAsync(id, cancellationToken) }));
 
+        // The same markers pushed as Server-Sent Events (Services/LiveChanges.cs): the live views listen here.
+        app.MapGet("/live/jobs/events", (string? since, HttpContext context, JobQueries jobs, LiveChanges live, IHostApplicationLifetime lifetime) =>
+            LiveStream(context, live, lifetime, since, jobs.VersionAsync));
+
+        app.MapGet("/live/work-items/{id:long}/events", (long id, string? since, HttpContext context, JobQueries jobs, LiveChanges live, IHostApplicationLifetime lifetime) =>
+            LiveStream(context, live, lifetime, since, cancellationToken => jobs.WorkItemVersionAsync(id, cancellationToken)));
+
         return app;
+    }
+
+    // A stream ends when its client leaves or the app stops (so a shutdown never waits on open pages). A reconnecting
+    // browser sends the last marker it saw as Last-Event-ID, which then counts instead of the page's own.
+    private static IResult LiveStream(HttpContext context, LiveChanges live, IHostApplicationLifetime lifetime, string? since,
+        Func<CancellationToken, Task<string>> marker)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        context.Response.RegisterForDispose(stop);
+        var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
+        return TypedResults.ServerSentEvents(live.StreamAsync(marker, lastEventId.Length > 0 ? lastEventId : since, stop.Token));
     }
 }

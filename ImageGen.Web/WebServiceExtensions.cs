@@ -17,6 +17,8 @@ public static class WebServiceExtensions
             // The largest form field is a brand's Markdown: 100,000 characters, up to 4 bytes each in UTF-8, sent percent-encoded.
             form.ValueLengthLimit = FormValueLimitBytes);
         builder.Services.AddSingleton<AssetManifest>();
+        builder.Services.AddSingleton<LiveChanges>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LiveChanges>());
         builder.Services.AddScoped<JobSubmitter>();
         builder.Services.AddScoped<AssetUploader>();
 #pragma warning disable EXTEXP0001

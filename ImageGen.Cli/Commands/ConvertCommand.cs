@@ -38,7 +38,7 @@ public static class ConvertCommand
         {
             var format = parse.GetValue(to) == ImageFormats.Avif ? ImageFormats.Avif : ImageFormats.Parse(parse.GetValue(to))!;
             var converted = new List<ConvertedImage>();
-            var failed = new List<object>();
+            var failed = new List<ConvertFailure>();
             foreach (var input in parse.GetValue(inputs)!)
             {
                 try
@@ -49,12 +49,12 @@ public static class ConvertCommand
                 }
                 catch (ImageGenException e)
                 {
-                    failed.Add(new { input, message = e.Message });
+                    failed.Add(new ConvertFailure(input, e.Message));
                     await stderr.WriteLineAsync($"imagegen: error: {e.Message}");
                 }
             }
             await stdout.WriteLineAsync(parse.GetValue(json)
-                ? JsonSerializer.Serialize(new { converted, failed }, Json.Indented)
+                ? JsonSerializer.Serialize(new ConvertReport(converted, failed), Json.IndentedContext.ConvertReport)
                 : string.Join(Environment.NewLine, converted.Select(c => c.Path)));
             return failed.Count == 0 ? ExitCodes.Success : ExitCodes.Usage;
         });

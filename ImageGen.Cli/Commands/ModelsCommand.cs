@@ -16,7 +16,7 @@ public static class ModelsCommand
             var models = registry.List();
             if (parse.GetValue(json))
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(models, Json.Indented));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(models, Json.IndentedContext.IReadOnlyListModelInfo));
                 return;
             }
             foreach (var model in models)

@@ -97,7 +97,7 @@ public sealed record BrandCheckResult
 
     public static BrandCheckResult NotChecked(string reason, long? revision = null) => new() { Reason = reason, BrandRevisionId = revision };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, Json.Context.BrandCheckResult);
 
     public static BrandCheckResult? FromJson(string? json)
     {
@@ -107,7 +107,7 @@ public sealed record BrandCheckResult
         }
         try
         {
-            return JsonSerializer.Deserialize<BrandCheckResult>(json, Json.Options);
+            return JsonSerializer.Deserialize(json, Json.Context.BrandCheckResult);
         }
         catch (JsonException)
         {

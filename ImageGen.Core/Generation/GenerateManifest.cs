@@ -25,10 +25,10 @@ public sealed record GenerateManifest
     public CliError? Error { get; init; }
     public string Generator { get; init; } = $"imagegen {typeof(GenerateManifest).Assembly.GetName().Version?.ToString(3)}";
 
-    public string ToJson(bool indented = true) => JsonSerializer.Serialize(this, indented ? Json.Indented : Json.Options);
+    public string ToJson(bool indented = true) => indented ? JsonSerializer.Serialize(this, Json.IndentedContext.GenerateManifest) : JsonSerializer.Serialize(this, Json.Context.GenerateManifest);
 
     public static GenerateManifest FromJson(string json) =>
-        JsonSerializer.Deserialize<GenerateManifest>(json, Json.Options)
+        JsonSerializer.Deserialize(json, Json.Context.GenerateManifest)
         ?? throw new JsonException("The manifest is empty.");
 }
 
@@ -53,7 +53,7 @@ public sealed record ManifestImage(string Path, int Width, int Height, string Fo
 /// <summary>What the CLI prints on stdout with <c>--json</c> when it fails, so the worker gets its words and retry hint.</summary>
 public sealed record CliError(string Kind, string Message, double? RetryAfterSeconds = null)
 {
-    public string ToJson() => JsonSerializer.Serialize(new { error = this }, Json.Options);
+    public string ToJson() => JsonSerializer.Serialize(new CliErrorEnvelope(this), Json.Context.CliErrorEnvelope);
 
     public static CliError? TryParse(string stdout)
     {
@@ -61,7 +61,7 @@ public sealed record CliError(string Kind, string Message, double? RetryAfterSec
         {
             using var document = JsonDocument.Parse(stdout);
             return document.RootElement.TryGetProperty("error", out var error)
-                ? error.Deserialize<CliError>(Json.Options)
+                ? error.Deserialize(Json.Context.CliError)
                 : null;
         }
         catch (JsonException)

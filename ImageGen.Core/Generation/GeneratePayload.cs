@@ -31,10 +31,10 @@ public sealed record GeneratePayload
     public string Background { get; init; } = Backgrounds.Auto;
     public string Quality { get; init; } = Qualities.Auto;
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, Json.Context.GeneratePayload);
 
     public static GeneratePayload FromJson(string json) =>
-        JsonSerializer.Deserialize<GeneratePayload>(json, Json.Options)
+        JsonSerializer.Deserialize(json, Json.Context.GeneratePayload)
         ?? throw new JsonException("The job payload is empty.");
 
     /// <summary>The model a stored payload names, or "unknown" when it cannot be read (for metrics and labels).</summary>
@@ -83,4 +83,10 @@ public static class Json
     };
 
     public static JsonSerializerOptions Indented { get; } = new(Options) { WriteIndented = true };
+
+    /// <summary>The source-generated shapes (<see cref="CoreJsonContext"/>) with <see cref="Options"/>' conventions.</summary>
+    public static CoreJsonContext Context { get; } = new(new JsonSerializerOptions(Options));
+
+    /// <summary>As <see cref="Context"/>, indented.</summary>
+    public static CoreJsonContext IndentedContext { get; } = new(new JsonSerializerOptions(Indented));
 }

@@ -34,7 +34,7 @@ public sealed record RunFacts
     /// <summary>Images asked for that the provider did not deliver before it failed.</summary>
     public int? Missing { get; init; }
 
-    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json.Options);
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json.Context.RunFacts);
 
     /// <summary>The stored facts, or null when there are none or they cannot be read (an older row).</summary>
     public static RunFacts? FromJson(string? json)
@@ -45,7 +45,7 @@ public sealed record RunFacts
         }
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<RunFacts>(json, Json.Options);
+            return System.Text.Json.JsonSerializer.Deserialize(json, Json.Context.RunFacts);
         }
         catch (System.Text.Json.JsonException)
         {

@@ -30,7 +30,7 @@ public sealed record RunSettings
         References = payload.References is { Count: > 0 } references ? references : null, Source = payload.Source,
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, Json.Context.RunSettings);
 
     /// <summary>The stored settings, or null when the text is not a settings object (a row written by hand or damaged).</summary>
     public static RunSettings? TryParse(string? json)
@@ -41,7 +41,7 @@ public sealed record RunSettings
         }
         try
         {
-            return JsonSerializer.Deserialize<RunSettings>(json, Json.Options);
+            return JsonSerializer.Deserialize(json, Json.Context.RunSettings);
         }
         catch (JsonException)
         {

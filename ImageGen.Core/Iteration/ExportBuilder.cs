@@ -14,6 +14,9 @@ namespace ImageGen.Core.Iteration;
 public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, FinalStore finals, DataRoot root, TimeProvider time)
 {
     /// <returns>The zip's file name under the exports folder.</returns>
+    // metadata.json is one anonymous object, serialized by reflection: the web app (JIT) builds exports, the CLI never does.
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Serializes an anonymous type by reflection.")]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Serializes an anonymous type by reflection.")]
     public async Task<string> BuildAsync(WorkItemDetail item, bool includeCandidates, CancellationToken cancellationToken)
     {
         var history = await runs.AllForWorkItemAsync(item.Id, cancellationToken: cancellationToken);

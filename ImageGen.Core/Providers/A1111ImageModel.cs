@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using System.Text.Json;
 using ImageGen.Core.Generation;
@@ -36,7 +37,7 @@ public sealed class A1111ImageModel(string model, ProviderSettings settings, Htt
     public async Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         var size = SizeMapping.StableDiffusion(request.Size);
-        var body = new Dictionary<string, object?>
+        var body = new JsonObject
         {
             ["prompt"] = request.Prompt,
             ["negative_prompt"] = "",
@@ -52,11 +53,11 @@ public sealed class A1111ImageModel(string model, ProviderSettings settings, Htt
         };
         if (model != "default")
         {
-            body["override_settings"] = new Dictionary<string, object> { ["sd_model_checkpoint"] = model };
+            body["override_settings"] = new JsonObject { ["sd_model_checkpoint"] = model };
         }
         if (request.Source is { } source)
         {
-            body["init_images"] = new[] { Convert.ToBase64String(source.Bytes) };
+            body["init_images"] = new JsonArray(Convert.ToBase64String(source.Bytes));
             body["denoising_strength"] = settings.A1111Denoising;
         }
         var url = ProviderUrl.Join(settings.A1111BaseUrl!, "", request.Source is null ? "sdapi/v1/txt2img" : "sdapi/v1/img2img");

@@ -53,7 +53,7 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
             {
                 var workflow = Fill(template, request.Prompt, seed, size.Width, size.Height, model);
                 using var queued = await Client.PostJsonAsync(ProviderUrl.Join(settings.ComfyUiBaseUrl!, "", "prompt"),
-                    new { prompt = workflow, client_id = ClientId }, cancellationToken);
+                    new JsonObject { ["prompt"] = workflow, ["client_id"] = ClientId }, cancellationToken);
                 var promptId = queued.Root.String("prompt_id")
                     ?? throw new ImageGenException(ErrorKind.Permanent, $"{Provider} queued the workflow without a prompt_id.");
                 promptIds.Add(promptId);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using System.Text.Json;
 using ImageGen.Core.Generation;
@@ -43,19 +44,27 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
     public async Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         // Images first, then the prompt as composed (it says what to do with a source): the source leads, the references follow.
-        var parts = request.InputImages
-            .Select(image => (object)new { inlineData = new { mimeType = image.ContentType, data = Convert.ToBase64String(image.Bytes) } })
-            .Append(new { text = request.Prompt })
-            .ToArray();
-        var (aspectRatio, imageSize, plan) = SizeMapping.GeminiPlan(model, request.Size);
-        var body = new
-        {
-            contents = new[] { new { role = "user", parts } },
-            generationConfig = new
+        var parts = new JsonArray(request.InputImages
+            .Select(image => (JsonNode)new JsonObject
             {
-                responseModalities = new[] { "TEXT", "IMAGE" },
-                // imageSize is left out for the models that do not take it (null is not written).
-                imageConfig = new { aspectRatio, imageSize },
+                ["inlineData"] = new JsonObject { ["mimeType"] = image.ContentType, ["data"] = Convert.ToBase64String(image.Bytes) },
+            })
+            .Append(new JsonObject { ["text"] = request.Prompt })
+            .ToArray());
+        var (aspectRatio, imageSize, plan) = SizeMapping.GeminiPlan(model, request.Size);
+        var imageConfig = new JsonObject { ["aspectRatio"] = aspectRatio };
+        if (imageSize is not null)
+        {
+            // Left out for the models that do not take it.
+            imageConfig["imageSize"] = imageSize;
+        }
+        var body = new JsonObject
+        {
+            ["contents"] = new JsonArray(new JsonObject { ["role"] = "user", ["parts"] = parts }),
+            ["generationConfig"] = new JsonObject
+            {
+                ["responseModalities"] = new JsonArray("TEXT", "IMAGE"),
+                ["imageConfig"] = imageConfig,
             },
         };
         var url = ProviderUrl.Join(settings.GeminiBaseUrl, "v1beta", $"models/{Uri.EscapeDataString(model)}:generateContent");

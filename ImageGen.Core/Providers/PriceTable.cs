@@ -30,14 +30,7 @@ public sealed class PriceTable
 
     public IReadOnlyDictionary<string, ModelPrice> Entries => _prices;
 
-    private sealed record PriceFile(string? Taken, Dictionary<string, ModelPrice>? Models);
-
-    private static readonly JsonSerializerOptions FileOptions = new(JsonSerializerDefaults.Web)
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        NumberHandling = JsonNumberHandling.Strict,
-    };
+    internal sealed record PriceFile(string? Taken, Dictionary<string, ModelPrice>? Models);
 
     /// <summary>The shipped defaults.</summary>
     public static PriceTable Defaults { get; } = LoadDefaults();
@@ -46,7 +39,7 @@ public sealed class PriceTable
     {
         using var stream = typeof(PriceTable).Assembly.GetManifestResourceStream("ImageGen.Core.Providers.prices.json")
             ?? throw new InvalidOperationException("prices.json is not embedded.");
-        var file = JsonSerializer.Deserialize<PriceFile>(stream, FileOptions)!;
+        var file = JsonSerializer.Deserialize(stream, PriceJsonContext.Default.PriceFile)!;
         return new PriceTable(file.Models!, file.Taken!);
     }
 
@@ -61,7 +54,7 @@ public sealed class PriceTable
         PriceFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<PriceFile>(File.ReadAllText(path), FileOptions);
+            file = JsonSerializer.Deserialize(File.ReadAllText(path), PriceJsonContext.Default.PriceFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -113,3 +106,9 @@ public sealed class PriceTable
         return new RunCost(Math.Round(usd, 6), string.Create(CultureInfo.InvariantCulture, $"{usage.TotalTokens:N0} tokens at the {model} prices"), Taken);
     }
 }
+
+/// <summary>The price files' reading rules (comments and trailing commas allowed, numbers only as numbers), source-generated.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(PriceTable.PriceFile))]
+internal sealed partial class PriceJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -33,8 +34,8 @@ internal sealed class ProviderResponse(JsonDocument document, string? requestId)
 /// </summary>
 internal sealed record ProviderClient(HttpClient Http, string Provider, bool Paid, Action<HttpRequestHeaders> Authorize, Func<JsonElement, ProviderError> ReadError)
 {
-    public Task<ProviderResponse> PostJsonAsync(Uri url, object body, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, url, new StringContent(JsonSerializer.Serialize(body, Json.Options), Encoding.UTF8, "application/json"), cancellationToken);
+    public Task<ProviderResponse> PostJsonAsync(Uri url, JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, url, new StringContent(body.ToJsonString(Json.Options), Encoding.UTF8, "application/json"), cancellationToken);
 
     public Task<ProviderResponse> PostAsync(Uri url, HttpContent content, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, url, content, cancellationToken);
@@ -212,9 +213,9 @@ internal static class ProviderHttp
 
     /// <summary>The same fields as a JSON body (for the generations endpoint): <c>n</c> and <c>seed</c> as numbers, the rest as text.</summary>
     public static StringContent FieldsAsJson(IEnumerable<KeyValuePair<string, string>> fields) =>
-        new(JsonSerializer.Serialize(
-            fields.ToDictionary(f => f.Key, f => f.Key is "n" or "seed" ? long.Parse(f.Value, CultureInfo.InvariantCulture) : (object)f.Value), Json.Options),
-            Encoding.UTF8, "application/json");
+        new(new JsonObject(fields.Select(f => KeyValuePair.Create(f.Key,
+                (JsonNode?)(f.Key is "n" or "seed" ? JsonValue.Create(long.Parse(f.Value, CultureInfo.InvariantCulture)) : JsonValue.Create(f.Value)))))
+            .ToJsonString(Json.Options), Encoding.UTF8, "application/json");
 
     /// <summary>retry-after-ms, else retry-after (seconds or an HTTP date).</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response)

@@ -28,11 +28,11 @@ internal static class WakeLatency
         using var database = new ImageGen.Core.Storage.Sqlite.SqliteDatabase(new DataRoot(dataDirectory));
         await Migrator.MigrateAsync(database);
         var queue = StorageServices.CreateQueue(database, new ImageGen.Core.Files.LocalImageStore(database.Root), TimeProvider.System, Options.Create(new QueueOptions()));
-        var port = FreePort();
+        var port = BenchProcess.FreePort();
         using var worker = StartWorker(dataDirectory, script, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Add(WorkerAccess.HeaderName, WorkerAccess.NoKey);
-        await WaitUntilUpAsync(http);
+        await BenchProcess.WaitUpAsync($"http://127.0.0.1:{port}/health");
 
         var payload = new GeneratePayload { Model = OfflineProceduralModel.Id, ComposedPrompt = "bench" }.ToJson();
         foreach (var wake in new[] { false, true })
@@ -61,40 +61,13 @@ internal static class WakeLatency
         return 0;
     }
 
-    private static Process StartWorker(string dataDirectory, string cliPath, int port)
-    {
-        var info = new ProcessStartInfo("dotnet") { ArgumentList = { BenchPaths.Dll("ImageGen.Worker", "ImageGen.Worker") }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["ImageGen__DataDir"] = dataDirectory;
-        info.Environment["Worker__CliPath"] = cliPath;
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitUntilUpAsync(HttpClient http)
-    {
-        for (var i = 0; i < 200; i++)
+    private static Process StartWorker(string dataDirectory, string cliPath, int port) =>
+        BenchProcess.Start(BenchPaths.Dll("ImageGen.Worker", "ImageGen.Worker"), Environment.CurrentDirectory, new()
         {
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the worker did not come up");
-    }
+            ["ImageGen__DataDir"] = dataDirectory,
+            ["Worker__CliPath"] = cliPath,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        });
 
     private static async Task<long> WaitForStampAsync(string stamp)
     {
@@ -120,13 +93,4 @@ internal static class WakeLatency
     private static long UnixNanoseconds() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     private static double Percentile(List<double> sorted, int p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
