@@ -29,7 +29,7 @@ public sealed class WorkerOptions
     /// <summary>At shutdown, running jobs get this long to finish before they are stopped and put back in the queue.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>The imagegen CLI: a .dll (run with dotnet) or an executable. Default: the imagegen.dll built beside the worker.</summary>
+    /// <summary>The imagegen CLI: a .dll (run with dotnet) or an executable. Default: the CLI published beside the worker (cli/imagegen; see CliLocator).</summary>
     public string? CliPath { get; set; }
 
     /// <summary>Names this process in <c>jobs.claimed_by</c>. Default: host name and process id.</summary>

@@ -7,9 +7,9 @@ namespace ImageGen.Worker.Cli;
 public sealed record CliCommand(string FileName, IReadOnlyList<string> PrefixArguments);
 
 /// <summary>
-/// Finds the imagegen CLI this worker was built with: <c>cli/imagegen.dll</c> under the worker's output,
-/// put there by build/ImageGenCli.targets (true under <c>dotnet run</c> of the AppHost and in tests), run with
-/// the same dotnet host.
+/// Finds the imagegen CLI this worker was built with: <c>cli/imagegen</c> under the worker's output, published there
+/// by build/ImageGenCli.targets (Native AOT, or ReadyToRun without a C toolchain; true under <c>dotnet run</c> of the
+/// AppHost and in tests). A <c>.dll</c> is run with the same dotnet host.
 /// <c>Worker:CliPath</c> points elsewhere (tests use it for scripted stand-ins).
 /// </summary>
 public sealed class CliLocator(IOptions<WorkerOptions> options)
@@ -18,7 +18,14 @@ public sealed class CliLocator(IOptions<WorkerOptions> options)
 
     public CliCommand Command => _command.Value;
 
-    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "cli", "imagegen.dll");
+    /// <summary>
+    /// The published CLI beside the worker: <c>cli/imagegen</c> (Native AOT, or ReadyToRun's app host), else
+    /// <c>cli/imagegen.dll</c> (an older build layout), run with dotnet.
+    /// </summary>
+    public static string DefaultPath =>
+        Path.Combine(AppContext.BaseDirectory, "cli", OperatingSystem.IsWindows() ? "imagegen.exe" : "imagegen") is var native && File.Exists(native)
+            ? native
+            : Path.Combine(AppContext.BaseDirectory, "cli", "imagegen.dll");
 
     public static CliCommand Locate(string? configuredPath)
     {

@@ -14,8 +14,8 @@ public sealed class HeartbeatFacts
     private static object OneImage => new { data = new[] { new { b64_json = Convert.ToBase64String(FakeProvider.Png) } } };
 
     private static Task<BufferedCommandResult> GenerateAsync(FakeProvider provider, TempDirectory dir, string timeout, PipeSource stdin, CancellationToken cancellationToken) =>
-        CliWrap.Cli.Wrap(RepoPaths.DotnetHost)
-            .WithArguments([RepoPaths.CliDll, "generate", "--prompt", "a cup", "--model", "compat/default", "--out", dir.Path, "--json"])
+        CliWrap.Cli.Wrap(RepoPaths.Cli)
+            .WithArguments(["generate", "--prompt", "a cup", "--model", "compat/default", "--out", dir.Path, "--json"])
             .WithEnvironmentVariables(new Dictionary<string, string?>
             {
                 ["IMAGEGEN_COMPAT_BASE_URL"] = provider.Url,
@@ -73,8 +73,8 @@ public sealed class HeartbeatFacts
             await stdin.FlushAsync(cancellationToken);
             await Task.Delay(Timeout.Infinite, cancellationToken);
         });
-        var result = await CliWrap.Cli.Wrap(RepoPaths.DotnetHost)
-            .WithArguments([RepoPaths.CliDll, "generate", "--prompt", "a cup", "--model", "compat/default", "--out", dir.Path, "--json"])
+        var result = await CliWrap.Cli.Wrap(RepoPaths.Cli)
+            .WithArguments(["generate", "--prompt", "a cup", "--model", "compat/default", "--out", dir.Path, "--json"])
             .WithEnvironmentVariables(new Dictionary<string, string?>
             {
                 ["IMAGEGEN_COMPAT_BASE_URL"] = provider.Url,

@@ -10,8 +10,8 @@ internal static class ImageGenProcess
     public static Task<BufferedCommandResult> RunAsync(params string[] arguments) => RunWithAsync(new Dictionary<string, string?>(), arguments);
 
     public static async Task<BufferedCommandResult> RunWithAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
-        await CliWrap.Cli.Wrap(RepoPaths.DotnetHost)
-            .WithArguments([RepoPaths.CliDll, .. arguments])
+        await CliWrap.Cli.Wrap(RepoPaths.Cli)
+            .WithArguments([.. arguments])
             .WithEnvironmentVariables(environment)
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(TestContext.Current.CancellationToken);

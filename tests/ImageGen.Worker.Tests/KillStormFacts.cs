@@ -144,7 +144,9 @@ public sealed partial class KillStormFacts
             {
                 continue;
             }
-            if (!commandLine.Contains("imagegen.dll", StringComparison.Ordinal) || !commandLine.Contains(dataDirectory, StringComparison.Ordinal)
+            // The published CLI (cli/imagegen, Native AOT or ReadyToRun), or a .dll run by dotnet.
+            if (!(commandLine.Contains("/cli/imagegen ", StringComparison.Ordinal) || commandLine.Contains("imagegen.dll", StringComparison.Ordinal))
+                || !commandLine.Contains(dataDirectory, StringComparison.Ordinal)
                 || JobFolder().Match(commandLine) is not { Success: true } match || !FakeCli.IsAlive(pid))
             {
                 continue;

@@ -19,8 +19,14 @@ public static class RepoPaths
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} first: {path} is missing.", path);
     }
 
-    /// <summary>The imagegen CLI copied beside this test assembly by build/ImageGenCli.targets.</summary>
-    public static string CliDll => System.IO.Path.Combine(AppContext.BaseDirectory, "cli", "imagegen.dll");
+    /// <summary>
+    /// The imagegen CLI published beside this test assembly by build/ImageGenCli.targets: the same binary (Native AOT or
+    /// ReadyToRun) the worker runs.
+    /// </summary>
+    public static string Cli => System.IO.Path.Combine(AppContext.BaseDirectory, "cli", OperatingSystem.IsWindows() ? "imagegen.exe" : "imagegen");
+
+    /// <summary>How that CLI was published: "aot" or "r2r".</summary>
+    public static string CliPublishMode => File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "cli", "publish-mode.txt")).Trim();
 
     public static string DotnetHost
     {
