@@ -24,20 +24,34 @@ public sealed class RecentJob
 /// <summary>The dashboard's reads: a fixed number of statements however many rows exist.</summary>
 public sealed class DashboardQueries(Database database)
 {
+    private readonly Kept<(long?, long?, long?, long?, long?), DashboardCounts> _counts = new();
+
+    /// <summary>
+    /// Brands, projects, work items, and jobs by status. Counting is a pass over each table's smallest index, so the
+    /// counts are kept until their marker moves: a job's every change moves the jobs' change marker, and brands,
+    /// projects and work items are only ever added (a new one is a new largest id).
+    /// </summary>
     public Task<DashboardCounts> GetCountsAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync(async c =>
         {
-            using var results = await c.QueryMultipleAsync("""
-                SELECT (SELECT count(*) FROM brands), (SELECT count(*) FROM projects), (SELECT count(*) FROM work_items);
-                SELECT status, count(*) FROM jobs GROUP BY status;
+            var marker = await c.QuerySingleAsync<(long?, long?, long?, long?, long?)>("""
+                SELECT (SELECT max(updated_at) FROM jobs), (SELECT max(id) FROM jobs),
+                       (SELECT max(id) FROM brands), (SELECT max(id) FROM projects), (SELECT max(id) FROM work_items)
                 """);
-            var (brands, projects, workItems) = await results.ReadSingleAsync<(long, long, long)>();
-            var byStatus = (await results.ReadAsync<(string Status, long Count)>()).ToDictionary(r => r.Status, r => r.Count);
-            foreach (var status in JobStatus.All)
+            return await _counts.GetAsync(marker, async () =>
             {
-                byStatus.TryAdd(status, 0);
-            }
-            return new DashboardCounts(brands, projects, workItems, byStatus);
+                using var results = await c.QueryMultipleAsync("""
+                    SELECT (SELECT count(*) FROM brands), (SELECT count(*) FROM projects), (SELECT count(*) FROM work_items);
+                    SELECT status, count(*) FROM jobs GROUP BY status;
+                    """);
+                var (brands, projects, workItems) = await results.ReadSingleAsync<(long, long, long)>();
+                var byStatus = (await results.ReadAsync<(string Status, long Count)>()).ToDictionary(r => r.Status, r => r.Count);
+                foreach (var status in JobStatus.All)
+                {
+                    byStatus.TryAdd(status, 0);
+                }
+                return new DashboardCounts(brands, projects, workItems, byStatus);
+            });
         }, cancellationToken);
 
     public Task<IReadOnlyList<RecentJob>> GetRecentJobsAsync(int limit, CancellationToken cancellationToken = default) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using ImageGen.Core.Generation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageGen.Web.Tests;
 
@@ -74,6 +75,30 @@ public sealed class CostFacts
             // One final across two work items: all the spend is per that final.
             Assert.Contains("<strong data-testid=\"spend-per-final\">$1.13</strong> per final", html, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task TheDashboardsKeptSpend_FollowsEachFinishedJobAndEachNewFinal()
+    {
+        var (web, client) = await StartAsync();
+        await using var _ = web;
+        var database = web.Services.GetRequiredService<ImageGen.Core.Storage.Database>();
+        Assert.Contains("Spend <strong data-testid=\"spend-total\">$1.13</strong>", await client.GetStringAsync("/", TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        // A job finishing as the worker records it: the run's cost and the job's state in one transaction.
+        await database.WriteAsync((c, t) => c.ExecuteAsync("""
+            INSERT INTO jobs (kind, work_item_id, status, payload_json, attempt, run_after, created_at, updated_at)
+            VALUES ('generate', 2, 'succeeded', '{"model":"offline/procedural","composedPrompt":"x"}', 1, 0, 900, 900);
+            INSERT INTO runs (work_item_id, job_id, attempt, model, prompt, settings_json, status, cost_usd, created_at, updated_at)
+            VALUES (2, last_insert_rowid(), 1, 'openai/gpt-image-2', 'x', '{}', 'succeeded', 1.0, 900, 900);
+            """, transaction: t));
+        var html = await client.GetStringAsync("/", TestContext.Current.CancellationToken);
+        Assert.Contains("Spend <strong data-testid=\"spend-total\">$2.13</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("<strong data-testid=\"spend-per-final\">$2.13</strong> per final", html, StringComparison.Ordinal);
+
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            "INSERT INTO finals (work_item_id, run_image_id, path, created_at) VALUES (2, 2, 'final/icon.png', 6)", transaction: t));
+        Assert.Contains("<strong data-testid=\"spend-per-final\">$1.06</strong> per final", await client.GetStringAsync("/", TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,15 @@ public sealed class StatementCounter
     // Held in a field so the delegate SQLite calls back into is never collected.
     private readonly strdelegate_trace _callback;
 
-    public StatementCounter() => _callback = (_, _) => Interlocked.Increment(ref _count);
+    // A connection's own settings (the pragmas run once per native connection, when the pool opens it) are not the
+    // page's statements: counting them would make a page's count depend on whether the pool had a connection ready.
+    public StatementCounter() => _callback = (_, statement) =>
+    {
+        if (!statement.AsSpan().TrimStart().StartsWith("PRAGMA ", StringComparison.OrdinalIgnoreCase))
+        {
+            Interlocked.Increment(ref _count);
+        }
+    };
 
     public long Count => Interlocked.Read(ref _count);
 
