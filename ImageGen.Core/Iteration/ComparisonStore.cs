@@ -19,15 +19,17 @@ public sealed record ComparisonState(IReadOnlyList<RankedCandidate> Candidates, 
     {
         var compared = Picks.Select(p => p.LeftImageId < p.RightImageId ? (p.LeftImageId, p.RightImageId) : (p.RightImageId, p.LeftImageId)).ToHashSet();
         var last = Picks.Count > 0 ? (Picks[^1].LeftImageId, Picks[^1].RightImageId) : ((long, long)?)null;
-        var standings = Candidates.Select(c => new CandidateStanding(c.ImageId,
-            Picks.Count(p => p.LeftImageId == c.ImageId || p.RightImageId == c.ImageId), c.Score)).ToList();
+        var comparisons = Picks.SelectMany(p => new[] { p.LeftImageId, p.RightImageId }).CountBy(id => id).ToDictionary();
+        var standings = Candidates.Select(c => new CandidateStanding(c.ImageId, comparisons.GetValueOrDefault(c.ImageId), c.Score)).ToList();
         return (with is { } id ? PairChooser.With(id, standings, compared) : null) ?? PairChooser.Next(standings, compared, last);
     }
 }
 
 /// <summary>
-/// Stores picks and keeps <c>run_images.score</c> equal to the Bradley–Terry fit of every pick of the work item,
-/// recomputed in the transaction that records a pick. A work item has tens of candidates, so the full refit is cheap.
+/// Stores picks and keeps <c>run_images.score</c> the Bradley–Terry posterior of the work item's picks
+/// (<see cref="Ranking"/>): a pick updates its two candidates' scores from the picks they took part in, in the
+/// transaction that records it, so its cost does not grow with the item's candidates. Compare and ranking see every
+/// candidate of the item (there is no cap: an item with 2,000 candidates can have any two compared).
 /// </summary>
 public sealed class ComparisonStore(Database database, TimeProvider time)
 {
@@ -40,10 +42,15 @@ public sealed class ComparisonStore(Database database, TimeProvider time)
     public Task<bool> RecordAsync(long workItemId, long leftImageId, long rightImageId, long? winnerImageId, string? reason, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (c, t) =>
         {
-            var state = await LoadAsync(c, t, workItemId);
-            var ids = state.Candidates.Select(x => x.ImageId).ToHashSet();
-            if (leftImageId == rightImageId || !ids.Contains(leftImageId) || !ids.Contains(rightImageId)
-                || (winnerImageId is { } w && w != leftImageId && w != rightImageId))
+            if (leftImageId == rightImageId || (winnerImageId is { } w && w != leftImageId && w != rightImageId))
+            {
+                return false;
+            }
+            var candidates = await c.ExecuteScalarAsync<long>("""
+                SELECT count(*) FROM run_images i JOIN runs r ON r.id = i.run_id
+                WHERE i.id IN (@leftImageId, @rightImageId) AND r.work_item_id = @workItemId AND r.status = 'succeeded'
+                """, new { leftImageId, rightImageId, workItemId }, t);
+            if (candidates != 2)
             {
                 return false;
             }
@@ -51,13 +58,24 @@ public sealed class ComparisonStore(Database database, TimeProvider time)
                 INSERT INTO comparisons (work_item_id, left_image_id, right_image_id, winner_image_id, reason, created_at)
                 VALUES (@workItemId, @leftImageId, @rightImageId, @winnerImageId, @reason, @now)
                 """, new { workItemId, leftImageId, rightImageId, winnerImageId, reason, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, t);
-            var picks = state.Picks.Select(p => (p.WinnerImageId, Loser: p.WinnerImageId == p.LeftImageId ? p.RightImageId : p.LeftImageId)).ToList();
-            if (winnerImageId is { } winner)
+            if (winnerImageId is not { } winner)
             {
-                picks.Add((winner, winner == leftImageId ? rightImageId : leftImageId));
+                return true; // a skip teaches nothing about strength
             }
-            var scores = Ranking.Scores(ids, picks.Where(p => p.WinnerImageId is not null).Select(p => (p.WinnerImageId!.Value, p.Loser)).ToList());
-            await c.ExecuteAsync("UPDATE run_images SET score = @Value WHERE id = @Key", scores.Select(s => new { s.Key, s.Value }), t);
+            var loser = winner == leftImageId ? rightImageId : leftImageId;
+            // Every decided pick either took part in (this one included), and the scores of everyone they met.
+            var picks = (await c.QueryAsync<(long Winner, long Loser)>("""
+                SELECT winner_image_id, CASE WHEN winner_image_id = left_image_id THEN right_image_id ELSE left_image_id END
+                FROM comparisons
+                WHERE work_item_id = @workItemId AND winner_image_id IS NOT NULL
+                  AND (left_image_id IN (@winner, @loser) OR right_image_id IN (@winner, @loser))
+                """, new { workItemId, winner, loser }, t)).ToList();
+            var ids = picks.SelectMany(p => new[] { p.Winner, p.Loser }).Append(winner).Append(loser).Distinct().ToList();
+            var scores = (await c.QueryAsync<(long Id, double Score)>(
+                "SELECT id, COALESCE(score, 1500.0) FROM run_images WHERE id IN @ids", new { ids }, t)).ToDictionary(x => x.Id, x => x.Score);
+            var (winnerScore, loserScore) = Ranking.Update(winner, loser, scores, picks);
+            await c.ExecuteAsync("UPDATE run_images SET score = @Score WHERE id = @Id",
+                new[] { new { Id = winner, Score = winnerScore }, new { Id = loser, Score = loserScore } }, t);
             return true;
         }, cancellationToken);
 
@@ -79,16 +97,17 @@ public sealed class ComparisonStore(Database database, TimeProvider time)
             SELECT i.id AS image_id, COALESCE(i.score, 1500.0) AS score, i.width, i.height, r.model, r.id AS run_id, i.brand_verdict, i.brand_score
             FROM run_images i JOIN runs r ON r.id = i.run_id
             WHERE r.work_item_id = @workItemId AND r.status = 'succeeded'
-            ORDER BY i.id DESC LIMIT 500;
+            ORDER BY i.id DESC;
 
             SELECT id, left_image_id, right_image_id, winner_image_id, reason, created_at
             FROM comparisons WHERE work_item_id = @workItemId ORDER BY id;
             """, new { workItemId }, transaction);
         var rows = (await results.ReadAsync<RankRow>()).ToList();
         var picks = (await results.ReadAsync<Pick>()).ToList();
-        var candidates = rows.Select(r => new RankedCandidate(r.ImageId, r.Score,
-                picks.Count(p => p.WinnerImageId == r.ImageId),
-                picks.Count(p => p.WinnerImageId is { } w && w != r.ImageId && (p.LeftImageId == r.ImageId || p.RightImageId == r.ImageId)),
+        var wins = picks.Where(p => p.WinnerImageId is not null).CountBy(p => p.WinnerImageId!.Value).ToDictionary();
+        var losses = picks.Where(p => p.WinnerImageId is not null)
+            .CountBy(p => p.WinnerImageId == p.LeftImageId ? p.RightImageId : p.LeftImageId).ToDictionary();
+        var candidates = rows.Select(r => new RankedCandidate(r.ImageId, r.Score, wins.GetValueOrDefault(r.ImageId), losses.GetValueOrDefault(r.ImageId),
                 (int)r.Width, (int)r.Height, r.Model, r.RunId, r.BrandVerdict, r.BrandScore))
             .OrderByDescending(c => c.Score).ThenBy(c => c.ImageId)
             .ToList();

@@ -1,16 +1,21 @@
 namespace ImageGen.Core.Iteration;
 
 /// <summary>
-/// Bradley–Terry scores from pairwise picks, fitted with Hunter's MM algorithm. Each candidate also plays one
-/// virtual win and one virtual loss against an average opponent: a prior that keeps a candidate with only wins
-/// (or only losses, or a single comparison) finite and close to the middle until evidence piles up. Scores are
-/// on an Elo-like scale: 1500 is average, +400 means ten-to-one odds of being picked.
+/// Bradley–Terry scores from pairwise picks: the maximum a posteriori strengths, fitted with Hunter's MM algorithm.
+/// Each candidate also plays one virtual win and one virtual loss against an average opponent (strength 1, score
+/// 1500): a prior that keeps a candidate with only wins (or only losses, or a single comparison) finite and close to the
+/// middle until evidence piles up, and that anchors the scale, so scores need no re-centring and one candidate's score
+/// can be updated without touching the others. Scores are on an Elo-like scale: +400 means ten-to-one odds of being picked.
 /// </summary>
 public static class Ranking
 {
     public const double Average = 1500;
     private const int Iterations = 200;
 
+    /// <summary>Coordinate sweeps over the two candidates of a pick in <see cref="Update"/>.</summary>
+    public const int UpdateSweeps = 25;
+
+    /// <summary>The full fit: every candidate's score from every pick (the reference <see cref="Update"/> follows).</summary>
     public static IReadOnlyDictionary<long, double> Scores(IReadOnlyCollection<long> candidates, IReadOnlyList<(long Winner, long Loser)> picks)
     {
         var ids = candidates.Distinct().ToList();
@@ -46,15 +51,48 @@ public static class Ranking
                 }
                 next[i] = (wins[i] + 1) / denominator;
             }
-            var logMean = next.Average(Math.Log);
-            for (var i = 0; i < n; i++)
+            strength = next;
+        }
+        return ids.Select((id, i) => (id, score: ToScore(strength[i]))).ToDictionary(x => x.id, x => x.score);
+    }
+
+    /// <summary>
+    /// One pick's update, in time that grows with the picks its two candidates took part in, not with the item's
+    /// candidates: MM steps for the winner and the loser alone (coordinate ascent of the same posterior
+    /// <see cref="Scores"/> maximises), every other score held. <paramref name="scores"/> holds the current scores of
+    /// both and of every opponent they met (a missing one is the average); <paramref name="picks"/> every pick that
+    /// involves either, this one included. Returns the two new scores.
+    /// </summary>
+    public static (double Winner, double Loser) Update(long winner, long loser, IReadOnlyDictionary<long, double> scores,
+        IReadOnlyList<(long Winner, long Loser)> picks)
+    {
+        var strength = new Dictionary<long, double>();
+        double Strength(long id) => strength.TryGetValue(id, out var s) ? s
+            : strength[id] = scores.TryGetValue(id, out var score) ? FromScore(score) : 1.0;
+        var own = picks.Where(p => p.Winner != p.Loser).ToList();
+        for (var sweep = 0; sweep < UpdateSweeps; sweep++)
+        {
+            foreach (var id in (ReadOnlySpan<long>)[winner, loser])
             {
-                strength[i] = next[i] / Math.Exp(logMean);
+                var mine = Strength(id);
+                double wins = 0, denominator = 2 / (mine + 1);
+                foreach (var (w, l) in own)
+                {
+                    if (w == id || l == id)
+                    {
+                        wins += w == id ? 1 : 0;
+                        denominator += 1 / (mine + Strength(w == id ? l : w));
+                    }
+                }
+                strength[id] = (wins + 1) / denominator;
             }
         }
-        return ids.Select((id, i) => (id, score: Average + (400 * Math.Log10(strength[i]))))
-            .ToDictionary(x => x.id, x => Math.Round(x.score, 1));
+        return (ToScore(strength[winner]), ToScore(strength[loser]));
     }
+
+    private static double ToScore(double strength) => Math.Round(Average + (400 * Math.Log10(strength)), 1);
+
+    private static double FromScore(double score) => Math.Pow(10, (score - Average) / 400);
 }
 
 /// <summary>A candidate as the pair chooser sees it.</summary>

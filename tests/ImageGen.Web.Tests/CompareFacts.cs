@@ -54,6 +54,29 @@ public sealed partial class CompareFacts
     }
 
     [Fact]
+    public async Task EveryCandidateCounts_TheOldestOf600CanBeComparedAndIsRanked()
+    {
+        // 300 runs of two: 600 candidates, 100 more than the 500 compare and ranking used to load.
+        var (web, client, database) = await StartAsync(runs: 300);
+        await using var _ = web;
+        using var __ = client;
+        var pair = PairPattern().Match(await Forms.GetPageAsync(client, Page + "?with=1"));
+        Assert.True(pair.Success, "no pair with the oldest candidate");
+        Assert.Equal("1", pair.Groups[1].Value);
+        var opponent = long.Parse(pair.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        using var response = await PickAsync(client, 1, opponent, "left", "the oldest is best");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var ranking = await client.GetStringAsync("/projects/launch/items/hero/ranking", TestContext.Current.CancellationToken);
+        var ranked = Regex.Matches(ranking, "<tr data-testid=\"ranked\" data-image-id=\"(\\d+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(600, ranked.Count);
+        Assert.Equal("1", ranked[0]);
+        // A pick touches its two candidates' scores only: the other 598 are still unscored (the average).
+        Assert.Equal(2, await database.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT count(*) FROM run_images WHERE score IS NOT NULL")));
+    }
+
+    [Fact]
     public async Task ThreePicksAndASkip_RankTheWinnerFirst_WithThePicksBehindIt()
     {
         var (web, client, database) = await StartAsync();

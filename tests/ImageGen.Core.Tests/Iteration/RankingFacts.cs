@@ -14,7 +14,51 @@ public sealed class RankingFacts
 
         Assert.Equal([1L, 2L, 3L, 4L], scores.OrderByDescending(s => s.Value).Select(s => s.Key));
         Assert.True(scores[1] > 1500 && scores[4] < 1500);
-        Assert.Equal(1500, scores.Values.Average(), 0); // centred on the average
+        Assert.InRange(scores.Values.Average(), 1400, 1600); // the prior's average opponent anchors the scale
+    }
+
+    [Fact]
+    public void Update_AfterEachPick_StaysCloseToTheFullFit()
+    {
+        // 40 candidates, 120 picks in a random order from a hidden true order (the better wins 80 % of the time).
+        var random = new Random(18);
+        var stored = new Dictionary<long, double>();
+        var picks = new List<(long Winner, long Loser)>();
+        for (var i = 0; i < 120; i++)
+        {
+            long a = random.Next(1, 41), b = random.Next(1, 41);
+            if (a == b)
+            {
+                continue;
+            }
+            var (better, worse) = a < b ? (a, b) : (b, a);
+            var pick = random.NextDouble() < 0.8 ? (better, worse) : (worse, better);
+            picks.Add(pick);
+            var (winner, loser) = Ranking.Update(pick.Item1, pick.Item2, stored, picks.Where(p => p.Winner == pick.Item1 || p.Loser == pick.Item1 || p.Winner == pick.Item2 || p.Loser == pick.Item2).ToList());
+            stored[pick.Item1] = winner;
+            stored[pick.Item2] = loser;
+        }
+
+        var full = Ranking.Scores(Enumerable.Range(1, 40).Select(i => (long)i).ToList(), picks);
+
+        // Each score within 60 points of the full fit, and the two orders agree closely (Spearman's rho).
+        Assert.All(full, s => Assert.InRange(stored.GetValueOrDefault(s.Key, Ranking.Average) - s.Value, -60, 60));
+        var fullRank = full.OrderByDescending(s => s.Value).Select((s, i) => (s.Key, i)).ToDictionary(x => x.Key, x => (double)x.i);
+        var keptRank = full.Keys.OrderByDescending(k => stored.GetValueOrDefault(k, Ranking.Average)).Select((k, i) => (k, i)).ToDictionary(x => x.k, x => (double)x.i);
+        var rho = 1 - (6 * fullRank.Sum(r => Math.Pow(r.Value - keptRank[r.Key], 2)) / (40.0 * ((40 * 40) - 1)));
+        Assert.True(rho > 0.95, $"Spearman's rho {rho:F3}");
+    }
+
+    [Fact]
+    public void Update_ReadsOnlyThePicksItIsGiven()
+    {
+        // The pick's two candidates and the one earlier opponent of the winner: the rest of the item plays no part.
+        var scores = new Dictionary<long, double> { [1] = 1500, [2] = 1500, [3] = 1600 };
+
+        var (winner, loser) = Ranking.Update(1, 2, scores, [(1, 2), (3, 1)]);
+
+        Assert.True(winner > loser);
+        Assert.InRange(loser - Ranking.Scores([1, 2, 3], [(1, 2), (3, 1)])[2], -10, 10); // within 10 points of the full fit
     }
 
     [Fact]
