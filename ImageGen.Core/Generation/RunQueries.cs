@@ -89,7 +89,14 @@ public sealed class RunImageView
 /// <summary>Runs and their images for the pages: two statements for a whole history, however long.</summary>
 public sealed class RunQueries(Database database)
 {
+    /// <summary>The most runs one history page shows (failed runs have no candidates).</summary>
     public const int RunsPerPage = 20;
+
+    /// <summary>
+    /// A history page ends with the run that brings it to this many candidates: the page's HTML stays small (it was
+    /// every candidate of 20 runs, 441 KB at 160), and the page loads the next one as the reader scrolls to it.
+    /// </summary>
+    public const int CandidatesPerPage = 24;
 
     /// <summary>A work item's runs, newest first, each with its candidates.</summary>
     public Task<IReadOnlyList<RunView>> ForWorkItemAsync(long workItemId, CancellationToken cancellationToken = default) =>
@@ -102,8 +109,20 @@ public sealed class RunQueries(Database database)
     public async Task<(IReadOnlyList<RunView> Runs, long? NextBefore)> HistoryPageAsync(long workItemId, long? beforeRunId, CancellationToken cancellationToken = default)
     {
         var filter = beforeRunId is null ? "r.work_item_id = @key" : "r.work_item_id = @key AND r.id < @before";
-        var page = await database.ReadAsync(c => LoadAsync(c, filter, workItemId, RunsPerPage + 1, "r.id DESC", beforeRunId), cancellationToken);
-        return page.Count > RunsPerPage ? (page.Take(RunsPerPage).ToList(), page[RunsPerPage - 1].Id) : (page, null);
+        var loaded = await database.ReadAsync(c => LoadAsync(c, filter, workItemId, RunsPerPage + 1, "r.id DESC", beforeRunId), cancellationToken);
+        // Runs until the page holds CandidatesPerPage candidates (the run that reaches it whole), at most RunsPerPage.
+        var page = new List<RunView>();
+        var candidates = 0;
+        foreach (var run in loaded.Take(RunsPerPage))
+        {
+            page.Add(run);
+            candidates += run.Images.Count;
+            if (candidates >= CandidatesPerPage)
+            {
+                break;
+            }
+        }
+        return page.Count < loaded.Count ? (page, page[^1].Id) : (page, null);
     }
 
     /// <summary>Every run of a work item with its candidates (for exports), newest first, up to <paramref name="limit"/>.</summary>

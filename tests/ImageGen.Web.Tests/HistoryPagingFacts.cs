@@ -5,15 +5,17 @@ public sealed class HistoryPagingFacts
     private const string Item = "/projects/launch/items/hero";
 
     [Fact]
-    public async Task History_ShowsTwentyRunsAPage_WithOlderLinks_AndStarringKeepsThePage()
+    public async Task History_ShowsRunsUpTo24CandidatesAPage_WithOlderLinks_AndStarringKeepsThePage()
     {
-        var (web, client, _) = await WebTestHost.StartAsync(runs: 25); // runs 1..25, images 2n-1 and 2n
+        var (web, client, _) = await WebTestHost.StartAsync(runs: 17); // runs 1..17, images 2n-1 and 2n
         await using var __ = web;
         using var ___ = client;
 
+        // 24 candidates a page (RunQueries.CandidatesPerPage): runs 17..6 of two each, then 5..1.
         var first = await Forms.GetPageAsync(client, Item);
-        Assert.Equal(20, System.Text.RegularExpressions.Regex.Matches(first, "data-testid=\"run\"").Count);
-        Assert.Contains("<h3>Run #25</h3>", first, StringComparison.Ordinal);
+        Assert.Equal(12, System.Text.RegularExpressions.Regex.Matches(first, "data-testid=\"run\"").Count);
+        Assert.Equal(24, System.Text.RegularExpressions.Regex.Matches(first, "data-testid=\"candidate\"").Count);
+        Assert.Contains("<h3>Run #17</h3>", first, StringComparison.Ordinal);
         Assert.DoesNotContain("<h3>Run #5</h3>", first, StringComparison.Ordinal);
         Assert.Contains($"href=\"{Item}?before=6\" rel=\"next\">Older", first, StringComparison.Ordinal);
 

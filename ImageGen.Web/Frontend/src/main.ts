@@ -6,6 +6,7 @@ import { enhanceModelCapabilities } from "./capabilities";
 import { enhanceViewer } from "./viewer";
 import { localizeTimes } from "./time";
 import { enhancePreview } from "./preview";
+import { enhanceLoadMore } from "./more";
 
 enhanceForms(document);
 startLiveRegions(document);
@@ -14,3 +15,4 @@ enhanceModelCapabilities(document);
 enhanceViewer(document);
 localizeTimes(document);
 enhancePreview(document);
+enhanceLoadMore(document);
