@@ -33,7 +33,7 @@ public static class CliApp
         var redactor = SecretRedactor.For(settings);
         var root = new RootCommand("imagegen: generate brand-consistent images from the command line.")
         {
-            GenerateCommand.Create(registry, prices, redactor, stdout, stderr),
+            GenerateCommand.Create(registry, prices, redactor, stdout, stderr, settings.PngCompression),
             ConvertCommand.Create(stdout, stderr),
             ModelsCommand.Create(registry, stdout),
             DbCommand.Create(stdout, stderr),

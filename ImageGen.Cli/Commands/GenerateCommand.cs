@@ -10,7 +10,8 @@ namespace ImageGen.Cli.Commands;
 /// <summary><c>imagegen generate</c>: the contract the worker depends on (PRODUCT.md §3). Keep it stable.</summary>
 public static class GenerateCommand
 {
-    public static Command Create(ModelRegistry registry, PriceTable prices, SecretRedactor redactor, TextWriter stdout, TextWriter stderr)
+    public static Command Create(ModelRegistry registry, PriceTable prices, SecretRedactor redactor, TextWriter stdout, TextWriter stderr,
+        int pngCompression = ImageEncoder.DefaultPngCompression)
     {
         var prompt = new Option<string?>("--prompt") { Description = "The prompt text." };
         var promptFile = new Option<FileInfo?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file." };
@@ -76,7 +77,7 @@ public static class GenerateCommand
             await stderr.WriteLineAsync($"imagegen: generating {request.Count} image(s) with {request.Model} at {request.Size} {request.Format}"
                 + (request.ReferencePaths.Count > 0 ? $", {request.ReferencePaths.Count} reference(s)" : "")
                 + (request.SourcePath is null ? "" : ", from a source image"));
-            var manifest = await new ImageGenerator(registry, prices).GenerateAsync(request, parse.GetValue(output)!.FullName, cancellationToken);
+            var manifest = await new ImageGenerator(registry, prices, pngCompression).GenerateAsync(request, parse.GetValue(output)!.FullName, cancellationToken);
             foreach (var image in manifest.Images)
             {
                 await stderr.WriteLineAsync($"imagegen: wrote {image.Path} ({image.Bytes} bytes, {(image.Seed is { } s ? $"seed {s}" : "seed not supported")})");

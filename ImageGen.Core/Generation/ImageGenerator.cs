@@ -32,7 +32,7 @@ public sealed record GenerateRequest(string Prompt, string Model, int Count, Ima
 /// provider reported (request ids, model version, usage) and the cost. When the model failed part-way, the images it made
 /// are still written and the manifest says how many are missing and why (<see cref="GenerateManifest.Error"/>).
 /// </summary>
-public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = null)
+public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = null, int pngCompression = ImageEncoder.DefaultPngCompression)
 {
     private readonly PriceTable _prices = prices ?? PriceTable.Defaults;
 
@@ -95,7 +95,7 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             {
                 // Provider output: kept as sent when it is what was asked; else made to the size and format asked, with
                 // provenance embedded, and the provider's file kept beside it.
-                var finished = ImageFinisher.Finish(image.Bytes, request.Size, request.Format, modelRequest.ProvenanceFor(model.Info.Id, image.Seed));
+                var finished = ImageFinisher.Finish(image.Bytes, request.Size, request.Format, modelRequest.ProvenanceFor(model.Info.Id, image.Seed), pngCompression);
                 note = finished.Note;
                 if (finished.Original is { } originalBytes)
                 {

@@ -112,7 +112,7 @@ public sealed class ModelRegistry
         };
         return new ModelRegistry(
             [
-                new OfflineProceduralModel(),
+                new OfflineProceduralModel(settings.PngCompression),
                 providers[OpenAiImageModel.Prefix](settings.OpenAiModel),
                 providers[GeminiImageModel.Prefix](settings.GeminiModel),
                 providers[CompatImageModel.Prefix](settings.CompatModel),

@@ -9,7 +9,8 @@ namespace ImageGen.Core.Generation;
 /// mask: references give its palette when the prompt names no hex colours, a source image lays out its composition
 /// (blurred and recoloured), and a transparent background leaves only its shapes.
 /// </summary>
-public sealed class OfflineProceduralModel : IImageModel
+/// <param name="pngCompression">zlib's level for PNG output (<see cref="ImageEncoder.DefaultPngCompression"/>).</param>
+public sealed class OfflineProceduralModel(int pngCompression = ImageEncoder.DefaultPngCompression) : IImageModel
 {
     public const string Id = "offline/procedural";
 
@@ -63,7 +64,7 @@ public sealed class OfflineProceduralModel : IImageModel
             var provenance = request.ProvenanceFor(Id, seed);
             using (ImageGenTelemetry.Source.StartActivity("encode")?.SetTag("imagegen.format", request.Format))
             {
-                images.Add(new ModelImage(ImageEncoder.EncodePixels(pixels, width, height, inputs.Transparent ? 4 : 3, request.Format, provenance), width, height, request.Format, seed));
+                images.Add(new ModelImage(ImageEncoder.EncodePixels(pixels, width, height, inputs.Transparent ? 4 : 3, request.Format, provenance, pngCompression: pngCompression), width, height, request.Format, seed));
             }
         }
         return Task.FromResult(new ModelAnswer(images));

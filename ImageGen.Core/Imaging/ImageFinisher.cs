@@ -23,7 +23,7 @@ public sealed record FinishedImage(byte[] Bytes, string? Note, byte[]? Original 
 /// </summary>
 public static class ImageFinisher
 {
-    public static FinishedImage Finish(byte[] source, ImageSize size, string format, Provenance provenance)
+    public static FinishedImage Finish(byte[] source, ImageSize size, string format, Provenance provenance, int pngCompression = ImageEncoder.DefaultPngCompression)
     {
         Image image;
         try
@@ -38,7 +38,7 @@ public static class ImageFinisher
         {
             try
             {
-                return FinishOpened(source, image, size, format, provenance);
+                return FinishOpened(source, image, size, format, provenance, pngCompression);
             }
             catch (VipsException e)
             {
@@ -48,7 +48,7 @@ public static class ImageFinisher
         }
     }
 
-    private static FinishedImage FinishOpened(byte[] source, Image image, ImageSize size, string format, Provenance provenance)
+    private static FinishedImage FinishOpened(byte[] source, Image image, ImageSize size, string format, Provenance provenance, int pngCompression)
     {
         var loader = ((string)image.Get("vips-loader")).Replace("load", "", StringComparison.Ordinal).Replace("_buffer", "", StringComparison.Ordinal);
         var sourceFormat = ImageFormats.Parse(loader);
@@ -84,7 +84,7 @@ public static class ImageFinisher
                 }
                 working = flattened;
             }
-            var bytes = ImageEncoder.Encode(working, format, provenance);
+            var bytes = ImageEncoder.Encode(working, format, provenance, pngCompression: pngCompression);
             // A provider file in a format the store does not serve (GIF, TIFF…) is converted and not kept beside it.
             if (sourceFormat is null)
             {

@@ -55,6 +55,9 @@ public sealed record ProviderSettings
     /// <summary>How long one provider request may take. As long as the official SDKs' default (600 s): image models at high quality often take minutes.</summary>
     public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
 
+    /// <summary>zlib's level for the PNGs the CLI writes: <c>IMAGEGEN_PNG_COMPRESSION</c>, 0–9.</summary>
+    public int PngCompression { get; init; } = Imaging.ImageEncoder.DefaultPngCompression;
+
     public static TimeSpan DefaultRequestTimeout { get; } = TimeSpan.FromSeconds(600);
 
     public const string TimeoutVariable = "IMAGEGEN_REQUEST_TIMEOUT";
@@ -97,6 +100,7 @@ public sealed record ProviderSettings
             A1111Steps = (int)(Number(Get("IMAGEGEN_A1111_STEPS"), "IMAGEGEN_A1111_STEPS", 1, 150, wholeNumber: true) ?? defaults.A1111Steps),
             A1111Sampler = Get("IMAGEGEN_A1111_SAMPLER") ?? defaults.A1111Sampler,
             A1111Denoising = Number(Get("IMAGEGEN_A1111_DENOISING"), "IMAGEGEN_A1111_DENOISING", 0, 1, wholeNumber: false) ?? defaults.A1111Denoising,
+            PngCompression = (int)(Number(Get("IMAGEGEN_PNG_COMPRESSION"), "IMAGEGEN_PNG_COMPRESSION", 0, 9, wholeNumber: true) ?? defaults.PngCompression),
             ComfyUiBaseUrl = Get("IMAGEGEN_COMFYUI_BASE_URL"),
             ComfyUiModel = Get("IMAGEGEN_COMFYUI_MODEL") ?? defaults.ComfyUiModel,
             ComfyUiWorkflow = Get("IMAGEGEN_COMFYUI_WORKFLOW"),

@@ -51,3 +51,43 @@ public sealed class PublishedCliFacts
         Assert.False(Directory.Exists($"{empty.Path}-target"));
     }
 }
+
+/// <summary><c>IMAGEGEN_PNG_COMPRESSION</c>: zlib's level of the PNGs written, 0–9, default 4 (measured: BENCHMARKS.md).</summary>
+public sealed class PngCompressionFacts
+{
+    private static async Task<long> BytesAtAsync(string? level)
+    {
+        using var dir = new TempDirectory("cli-png");
+        var result = await ImageGenProcess.RunWithAsync(new Dictionary<string, string?> { ["IMAGEGEN_PNG_COMPRESSION"] = level },
+            "generate", "--prompt", "a lighthouse #224466 #f0c040", "--seed", "7", "--count", "1", "--size", "512x512", "--out", dir.Path, "--json");
+        Assert.Equal(0, result.ExitCode);
+        return new FileInfo(Directory.GetFiles(dir.Path, "*.png").Single()).Length;
+    }
+
+    [Fact]
+    public async Task TheLevel_TradesSizeForTime_AndTheDefaultIsFour()
+    {
+        var fastest = await BytesAtAsync("1");
+        var smallest = await BytesAtAsync("9");
+        var unset = await BytesAtAsync(null);
+
+        Assert.True(fastest > smallest, $"level 1 wrote {fastest} bytes, level 9 {smallest}");
+        Assert.Equal(await BytesAtAsync("4"), unset);
+        Assert.Equal(4, ImageGen.Core.Imaging.ImageEncoder.DefaultPngCompression);
+    }
+
+    [Theory]
+    [InlineData("10")]
+    [InlineData("-1")]
+    [InlineData("fast")]
+    public async Task ALevelOutside0To9_IsAUsageErrorNamingTheVariable(string level)
+    {
+        using var dir = new TempDirectory("cli-png");
+        var result = await ImageGenProcess.RunWithAsync(new Dictionary<string, string?> { ["IMAGEGEN_PNG_COMPRESSION"] = level },
+            "generate", "--prompt", "x", "--out", dir.Path);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("IMAGEGEN_PNG_COMPRESSION", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+}
