@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using ImageGen.Bench;
 
-// dotnet run -c Release --project bench/ImageGen.Bench -- queue|wake|visible|picks|png-levels|procedural|imaging|brand-check|seed
+// dotnet run -c Release --project bench/ImageGen.Bench -- queue|wake|visible|picks|png-levels|ingest|procedural|imaging|brand-check|seed
 return args.FirstOrDefault() switch
 {
     "queue" => await QueueThroughput.RunAsync(args.Skip(1).ToArray()),
     "wake" when !OperatingSystem.IsWindows() => await WakeLatency.RunAsync(args.Skip(1).ToArray()),
+    "ingest" => await IngestCost.RunAsync(args.Skip(1).ToArray()),
     "png-levels" => await PngLevels.RunAsync(args.Skip(1).ToArray()),
     "picks" => await PickCost.RunAsync(args.Skip(1).ToArray()),
     "visible" => await VisibleLatency.RunAsync(args.Skip(1).ToArray()),
@@ -25,6 +26,6 @@ static int Run(Action action)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | visible [samples] [label=repository-root ...] | picks [candidates ...] | png-levels [samples] | procedural | imaging | brand-check | imaging-input | seed <data-dir> [work-items] [images]");
+    Console.Error.WriteLine("usage: ImageGen.Bench queue [jobs] | wake [samples] | visible [samples] [label=repository-root ...] | picks [candidates ...] | png-levels [samples] | ingest [samples] | procedural | imaging | brand-check | imaging-input | seed <data-dir> [work-items] [images]");
     return 2;
 }
