@@ -87,6 +87,18 @@ public abstract class Database : IDisposable
     /// <summary>The schema version this build brings a database to.</summary>
     public abstract int LatestSchemaVersion { get; }
 
+    /// <summary>True when the store tells of job changes itself (<see cref="ListenForChangesAsync"/>), so nobody need poll.</summary>
+    public virtual bool PushesChanges => false;
+
+    /// <summary>
+    /// Calls <paramref name="changed"/> after each committed statement that changes jobs (the table the change marker
+    /// reads), and once each time listening starts, for what came before. A failed connection is
+    /// reported to <paramref name="failed"/> and listened on again. Returns when <paramref name="cancellationToken"/> is
+    /// canceled. Only where <see cref="PushesChanges"/>; elsewhere read the change marker.
+    /// </summary>
+    public virtual Task ListenForChangesAsync(Action changed, Action<Exception> failed, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{Provider} does not push changes; read the change marker instead.");
+
     public virtual void Dispose() => GC.SuppressFinalize(this);
 }
 

@@ -1,18 +1,24 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Services;
 
 /// <summary>
-/// One watcher for every open page. While at least one page listens, it reads the job change marker
+/// One watcher for every open page. On SQLite, while at least one page listens, it reads the job change marker
 /// (<see cref="JobQueries.VersionAsync"/>: two index lookups) every <see cref="Interval"/> and wakes every listener when
-/// it moves; each listener then reads its own marker once and tells its page only if that moved. So the database
-/// sees one cheap read per interval however many pages are open, and nothing at all when none is.
+/// it moves; on PostgreSQL it reads nothing: it LISTENs for the notification every change to jobs sends as it commits
+/// (<see cref="Database.ListenForChangesAsync"/>) and wakes the listeners at once, at most once per <see cref="Interval"/>
+/// when changes come in a burst. Each listener then reads its own marker once and tells its page only if that moved. So
+/// the database sees at most one cheap read per interval however many pages are open, and nothing when no job changes.
 /// </summary>
-public sealed class LiveChanges(JobQueries jobs, ILogger<LiveChanges> logger) : BackgroundService
+public sealed class LiveChanges(JobQueries jobs, Database database, ILogger<LiveChanges> logger) : BackgroundService
 {
-    /// <summary>How often the marker is read while someone listens: the most a change waits to be noticed.</summary>
+    /// <summary>
+    /// How often the marker is read while someone listens (SQLite): the most a change waits to be noticed. On PostgreSQL,
+    /// the least time between two wake-ups, so a burst of changes costs each page one read per interval, not one per change.
+    /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>A comment line this often keeps an idle stream open through proxies and finds clients that left.</summary>
@@ -23,6 +29,7 @@ public sealed class LiveChanges(JobQueries jobs, ILogger<LiveChanges> logger) : 
 
     private TaskCompletionSource changed = NewSignal();
     private readonly SemaphoreSlim firstListener = new(0, 1);
+    private readonly SemaphoreSlim heard = new(0, 1);
     private int listeners;
 
     /// <summary>Pages listening now (for tests and logs).</summary>
@@ -116,7 +123,63 @@ public sealed class LiveChanges(JobQueries jobs, ILogger<LiveChanges> logger) : 
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        database.PushesChanges ? ListenAsync(stoppingToken) : PollAsync(stoppingToken);
+
+    /// <summary>PostgreSQL: the store says when jobs change; a burst of notifications wakes the pages once per interval.</summary>
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        var waking = WakeOnNotificationsAsync(stoppingToken);
+        var failing = false;
+        await database.ListenForChangesAsync(
+            () =>
+            {
+                if (failing)
+                {
+                    logger.LogInformation("The live change listener hears {Database} again", database.Describe);
+                    failing = false;
+                }
+                Heard();
+            },
+            exception =>
+            {
+                // Log once per outage, not every retry; the pages keep what they show and update when it is back.
+                if (!failing)
+                {
+                    logger.LogWarning(exception, "The live change listener lost {Database}; open pages stop updating until it is back", database.Describe);
+                    failing = true;
+                }
+            },
+            stoppingToken);
+        await waking;
+    }
+
+    private async Task WakeOnNotificationsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await heard.WaitAsync(stoppingToken);
+                Signal();
+                await Task.Delay(Interval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Heard()
+    {
+        if (heard.CurrentCount == 0)
+        {
+            try { heard.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    /// <summary>SQLite: no notifications, so one read of the marker per interval while anyone listens.</summary>
+    private async Task PollAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
         string? last = null;
@@ -166,6 +229,7 @@ public sealed class LiveChanges(JobQueries jobs, ILogger<LiveChanges> logger) : 
     public override void Dispose()
     {
         firstListener.Dispose();
+        heard.Dispose();
         base.Dispose();
     }
 

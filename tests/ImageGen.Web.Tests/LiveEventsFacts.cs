@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net.ServerSentEvents;
 using Dapper;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Postgres;
+using ImageGen.Testing;
 using ImageGen.Web.Services;
 using Microsoft.Extensions.DependencyInjection;
 using static ImageGen.Web.Tests.WebTestHost;
@@ -112,6 +115,67 @@ public sealed class LiveEventsFacts
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"the app took {stopping.Elapsed} to stop with a page listening");
     }
 
+    [Fact]
+    public async Task OnPostgres_TheStoreSaysWhenJobsChange_AndNothingReadsTheMarkerMeanwhile()
+    {
+        var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("web");
+        var (web, client, _) = await StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = StorageProviders.Postgres,
+            ["Storage:ConnectionString"] = connectionString,
+        });
+        await using var __ = web;
+        using var ___ = client;
+        var rendered = await Marker(client, "/live/work-items/1");
+        await using var events = await Events.OpenAsync(client, $"/live/work-items/1/events?since={Uri.EscapeDataString(rendered)}");
+        Assert.Equal("ping", (await events.NextAnyAsync()).EventType); // the stream has read its marker once
+
+        // A page listens and nothing changes: on SQLite the watcher reads the marker every 20 ms; here nothing is read.
+        using (var statements = new StatementsOn(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), Cancel);
+            Assert.Equal(0, statements.Count);
+        }
+
+        // Another process (the worker) queues a job for this item: the page hears of it.
+        using var worker = new PostgresDatabase(web.Root, connectionString);
+        await AddJobAsync(worker, workItemId: 1, updatedAt: 99_999);
+
+        var change = await events.NextAsync();
+        Assert.Equal("change", change.EventType);
+        Assert.Equal(await Marker(client, "/live/work-items/1"), change.Data);
+        Assert.NotEqual(rendered, change.Data);
+    }
+
+    /// <summary>Counts the statements Npgsql runs on one database (its tracing, which is on while someone listens).</summary>
+    private sealed class StatementsOn : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private int _count;
+
+        public StatementsOn(string database)
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    if (activity.DisplayName.Contains(database, StringComparison.Ordinal)
+                        || activity.TagObjects.Any(t => database.Equals(t.Value as string, StringComparison.Ordinal)))
+                    {
+                        Interlocked.Increment(ref _count);
+                    }
+                },
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
+    }
+
     private static Task AddJobAsync(ImageGen.Core.Storage.Database database, long workItemId, long updatedAt) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("""
             INSERT INTO jobs (kind, work_item_id, status, payload_json, attempt, run_after, created_at, updated_at)
@@ -156,6 +220,12 @@ public sealed class LiveEventsFacts
             response.EnsureSuccessStatusCode();
             return new Events(response, await response.Content.ReadAsStreamAsync(Cancel));
         }
+
+        /// <summary>The next item, pings included.</summary>
+        public async Task<SseItem<string>> NextAnyAsync() =>
+            await _items.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), Cancel)
+                ? _items.Current
+                : throw new InvalidOperationException("the stream ended");
 
         public async Task<SseItem<string>> NextAsync()
         {

@@ -35,10 +35,12 @@ public sealed class WebTestHost : IAsyncDisposable
     /// <summary>
     /// A started web app (the first request runs the migrations) with a cookie-keeping client; optionally seeded with
     /// brand "acme", project "launch", work item "hero" and <paramref name="runs"/> runs of two images each.
+    /// <paramref name="settings"/> adds configuration (another store, for one).
     /// </summary>
-    public static async Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync(bool seedCatalog = true, int runs = 0)
+    public static async Task<(WebTestHost Web, HttpClient Client, Database Database)> StartAsync(bool seedCatalog = true, int runs = 0,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
-        var web = new WebTestHost("http://127.0.0.1:9");
+        var web = new WebTestHost("http://127.0.0.1:9", settings);
         var client = web.CreateClient();
         await client.GetAsync("/health", TestContext.Current.CancellationToken);
         var database = web.Services.GetRequiredService<Database>();

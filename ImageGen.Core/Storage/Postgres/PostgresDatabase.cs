@@ -38,6 +38,61 @@ public sealed partial class PostgresDatabase : Database
 
     public override string Provider => StorageProviders.Postgres;
 
+    /// <summary>The channel migration 0006's trigger notifies on every statement that changes jobs.</summary>
+    public const string ChangesChannel = "imagegen_changes";
+
+    /// <summary>How long a listening connection may hear nothing before it is asked a <c>SELECT 1</c>: a connection that
+    /// died without a word (a dropped network, a killed server) never wakes a wait, but fails that query.</summary>
+    public static readonly TimeSpan ListenProbeInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a listener waits before listening again after its connection failed.</summary>
+    public static readonly TimeSpan ListenRetryDelay = TimeSpan.FromSeconds(2);
+
+    public override bool PushesChanges => true;
+
+    public override Task ListenForChangesAsync(Action changed, Action<Exception> failed, CancellationToken cancellationToken) =>
+        ListenAsync(ChangesChannel, changed, failed, cancellationToken);
+
+    /// <summary>
+    /// LISTENs on <paramref name="channel"/> on a connection of its own and calls <paramref name="notified"/> for each
+    /// notification, and once each time listening starts (for anything sent while nobody listened). When the connection
+    /// fails it calls <paramref name="failed"/> and listens again after <see cref="ListenRetryDelay"/>; it returns only
+    /// when <paramref name="cancellationToken"/> is canceled.
+    /// </summary>
+    public async Task ListenAsync(string channel, Action notified, Action<Exception> failed, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                connection.Notification += (_, _) => notified();
+                await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(cancellationToken);
+                }
+                notified();
+                while (true)
+                {
+                    if (!await connection.WaitAsync(ListenProbeInterval, cancellationToken))
+                    {
+                        await using var probe = new NpgsqlCommand("SELECT 1", connection);
+                        await probe.ExecuteScalarAsync(cancellationToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException)
+            {
+                failed(e);
+                await Task.Delay(ListenRetryDelay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
     public override string Describe { get; }
 
     public override SqlDialect Dialect { get; } = new PostgresDialect();

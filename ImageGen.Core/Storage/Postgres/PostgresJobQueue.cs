@@ -54,38 +54,14 @@ public sealed partial class PostgresJobQueue(
     /// Holds one connection that LISTENs on <see cref="Channel"/> and calls <paramref name="onJobQueued"/> for each
     /// notification. A dropped connection is reopened after a pause (and the caller told, in case one was missed meanwhile).
     /// </summary>
-    public override async Task ListenAsync(Action onJobQueued, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
+    public override Task ListenAsync(Action onJobQueued, CancellationToken cancellationToken) =>
+        database.ListenAsync(Channel, onJobQueued, e =>
         {
-            try
+            if (logger is not null)
             {
-                await using var connection = (NpgsqlConnection)await database.OpenAsync(cancellationToken);
-                connection.Notification += (_, _) => onJobQueued();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken);
-                }
-                onJobQueued(); // anything queued while not listening
-                while (true)
-                {
-                    await connection.WaitAsync(cancellationToken);
-                }
+                LogListenFailed(logger, e, database.Describe);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException)
-            {
-                if (logger is not null)
-                {
-                    LogListenFailed(logger, e, database.Describe);
-                }
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+        }, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for queued jobs on {Database} failed; polling meanwhile, listening again in 2 s")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, string database);
