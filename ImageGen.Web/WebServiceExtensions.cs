@@ -12,7 +12,11 @@ public static class WebServiceExtensions
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddImageGenCore(builder.Configuration);
-        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new QueryInputFilter()));
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.ConfigureFilter(new QueryInputFilter());
+            options.Conventions.ConfigureFilter(new PartialFetchFilter());
+        });
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
             // The largest form field is a brand's Markdown: 100,000 characters, up to 4 bytes each in UTF-8, sent percent-encoded.
             form.ValueLengthLimit = FormValueLimitBytes);

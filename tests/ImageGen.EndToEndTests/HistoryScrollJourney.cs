@@ -59,7 +59,11 @@ public sealed class HistoryScrollJourney(ImageGenApp app, ITestOutputHelper outp
             var tab = await journey.NewTabAsync();
             await tab.GotoAsync(p.Url);
             await UserActions.GenerateAsync(tab, "offline/procedural", 2);
-            await tab.CloseAsync();
+            // Close only once the POST's redirect has landed: Chromium can drop a close that races a navigation's commit,
+            // and Playwright's close then waits forever (microsoft/playwright#41900, #42068). Bounded all the same.
+            await Expect(tab.GetByRole(AriaRole.Status)).ToContainTextAsync("Queued job #");
+            await tab.WaitForLoadStateAsync(LoadState.Load);
+            await tab.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30));
             await Expect(p.Locator("#history article.run").First.Locator("h3")).ToHaveTextAsync("Run #5", new() { Timeout = 60_000 });
             await Expect(p.Locator("#older-runs article.run h3")).ToHaveTextAsync("Run #1");
         });

@@ -193,6 +193,34 @@ public sealed class PagesFacts
     }
 
     [Fact]
+    public async Task APagesOwnFetch_LeavesTheOneTimeMessage_ForThePageTheReaderLoads()
+    {
+        var (web, client, database) = await StartAsync();
+        await using var _ = web;
+        using var __ = client;
+        await Seed.CatalogAsync(database);
+        const string item = "/projects/launch/items/hero";
+        var page = await Forms.GetPageAsync(client, item);
+        using var posted = await Forms.PostAsync(client, item, new Dictionary<string, string>
+        {
+            ["Generate.Models"] = "offline/procedural", ["Generate.Count"] = "1", ["Generate.Size"] = "640x360",
+            ["Generate.IdempotencyKey"] = Forms.IdempotencyKey(page),
+        }, $"{item}?handler=Generate");
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+
+        // Another tab of the same browser refreshes itself live (live.ts) before this one follows its redirect.
+        using (var live = new HttpRequestMessage(HttpMethod.Get, item))
+        {
+            live.Headers.Add(PartialFetchFilter.HeaderName, "1");
+            using var refreshed = await client.SendAsync(live, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        }
+
+        Assert.Contains("Queued job #1 (offline/procedural)", await Forms.GetPageAsync(client, item), StringComparison.Ordinal);
+        Assert.DoesNotContain("Queued job #1", await Forms.GetPageAsync(client, item), StringComparison.Ordinal); // still once
+    }
+
+    [Fact]
     public async Task Generate_WithTwoModels_QueuesOneJobPerModel_WithTheSameSettings()
     {
         await using var web = new WebTestHost(ClosedWorker, new Dictionary<string, string> { ["IMAGEGEN_COMPAT_BASE_URL"] = "http://127.0.0.1:9" });

@@ -65,8 +65,11 @@ function coalesced(task: () => Promise<void>): () => Promise<void> {
   return run;
 }
 
+// Marks the page's own fetches, so they leave a one-time message for the page the reader loads (PartialFetchFilter.cs).
+export const partialFetch = { "X-ImageGen-Partial": "1" };
+
 async function refreshRegions(root: Document): Promise<void> {
-  const response = await fetch(window.location.href, { headers: { Accept: "text/html" }, cache: "no-store" });
+  const response = await fetch(window.location.href, { headers: { Accept: "text/html", ...partialFetch }, cache: "no-store" });
   if (!response.ok) return;
   const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
   root.querySelectorAll<HTMLElement>("[data-live-region]").forEach((region) => {

@@ -4,6 +4,7 @@
  * fetched and its runs are added above the pager, whose link then points at the page after it (or goes, after the
  * last). Without JavaScript, or if a fetch fails, the link pages as before.
  */
+import { partialFetch } from "./live";
 import { localizeTimes } from "./time";
 
 export function enhanceLoadMore(root: Document): void {
@@ -17,7 +18,7 @@ export function enhanceLoadMore(root: Document): void {
     if (!link || loading) return;
     loading = true;
     try {
-      const response = await fetch(link.href, { headers: { Accept: "text/html" } });
+      const response = await fetch(link.href, { headers: { Accept: "text/html", ...partialFetch } });
       if (!response.ok) return;
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const pager = container.querySelector(".pager");
