@@ -33,11 +33,18 @@ public sealed class RunIngest(IImageStore images)
         await using var stream = File.OpenRead(file);
         var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
         // Made inside the output folder, so it is committed together with its image.
+        // The brand check and the alpha check read the thumbnail while it is decoded: the file is decoded once.
         BrandCheckResult? check = null;
-        Action<NetVips.Image>? inspect = brand is null ? null : decoded => check = BrandChecker.Check(decoded, width, height, brand);
+        var alphaAsked = background == Backgrounds.Transparent;
+        var opaque = false;
+        Action<NetVips.Image>? inspect = brand is null && !alphaAsked ? null : decoded =>
+        {
+            opaque = alphaAsked && Alpha.IsOpaque(decoded);
+            check = brand is null ? null : BrandChecker.Check(decoded, width, height, brand);
+        };
         var thumbnail = Path.GetRelativePath(outputFolder, Thumbnails.Create(file, Path.Combine(outputFolder, Thumbnails.Folder), inspect))
             .Replace(Path.DirectorySeparatorChar, '/');
-        var warning = background == Backgrounds.Transparent && Alpha.IsOpaque(file)
+        var warning = opaque
             ? "A transparent background was asked for, but this file is opaque: the model did not honour it."
             : null;
         // The provider's own file beside a converted one: only a plain name in the same folder, and an image.

@@ -7,6 +7,16 @@ public static class Alpha
     public static bool IsOpaque(string path)
     {
         using var image = ImageLimits.OpenFile(path, Path.GetFileName(path));
+        return IsOpaque(image);
+    }
+
+    /// <summary>
+    /// As <see cref="IsOpaque(string)"/>, for an image already decoded. Ingest asks it of the thumbnail it has just made, so
+    /// the file is not decoded a second time: a transparent area survives the shrink (a shrink averages alpha, so a
+    /// thumbnail is opaque only where every pixel it averages is), only specks under a thumbnail pixel can be lost.
+    /// </summary>
+    public static bool IsOpaque(NetVips.Image image)
+    {
         if (!image.HasAlpha())
         {
             return true;
