@@ -9,8 +9,8 @@ public static class Thumbnails
     public const int LongSide = 768;
     public const int Quality = 75;
 
-    /// <summary>libwebp's effort (0-6; libvips' default is 4). 2 encodes a 768 px thumbnail in about half the time for
-    /// 0.3-4 % more bytes and within 0.2 dB PSNR, and a transparent one (lossless alpha) in about half too (docs/BENCHMARKS.md, "Ingest").</summary>
+    /// <summary>libwebp's effort (0-6; libvips' default is 4). 2 encodes a 768 px thumbnail, opaque or with its lossless
+    /// alpha, in about half the time for 0.3-7 % more bytes and within 0.2 dB PSNR (docs/BENCHMARKS.md, "Ingest").</summary>
     public const int Effort = 2;
     public const string Folder = "thumbs";
 

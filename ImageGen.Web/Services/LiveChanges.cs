@@ -47,10 +47,7 @@ public sealed class LiveChanges(JobQueries jobs, Database database, ILogger<Live
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref listeners);
-        if (firstListener.CurrentCount == 0)
-        {
-            try { firstListener.Release(); } catch (SemaphoreFullException) { }
-        }
+        Raise(firstListener);
         try
         {
             var seen = since;
@@ -139,7 +136,7 @@ public sealed class LiveChanges(JobQueries jobs, Database database, ILogger<Live
                     logger.LogInformation("The live change listener hears {Database} again", database.Describe);
                     failing = false;
                 }
-                Heard();
+                Raise(heard);
             },
             exception =>
             {
@@ -170,11 +167,12 @@ public sealed class LiveChanges(JobQueries jobs, Database database, ILogger<Live
         }
     }
 
-    private void Heard()
+    /// <summary>Sets a one-slot flag (a semaphore of at most 1) that its waiter takes; setting it twice is setting it once.</summary>
+    private static void Raise(SemaphoreSlim flag)
     {
-        if (heard.CurrentCount == 0)
+        if (flag.CurrentCount == 0)
         {
-            try { heard.Release(); } catch (SemaphoreFullException) { }
+            try { flag.Release(); } catch (SemaphoreFullException) { }
         }
     }
 

@@ -229,14 +229,14 @@ public sealed class LiveEventsFacts
 
         public async Task<SseItem<string>> NextAsync()
         {
-            while (await _items.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), Cancel))
+            while (true)
             {
-                if (_items.Current.EventType != "ping")
+                var item = await NextAnyAsync();
+                if (item.EventType != "ping")
                 {
-                    return _items.Current;
+                    return item;
                 }
             }
-            throw new InvalidOperationException("the stream ended");
         }
 
         public async ValueTask DisposeAsync()
