@@ -1,5 +1,6 @@
 using ImageGen.Core;
 using ImageGen.Web.Services;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Net.Http.Headers;
 
 namespace ImageGen.Web;
@@ -12,11 +13,10 @@ public static class WebServiceExtensions
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddImageGenCore(builder.Configuration);
-        builder.Services.AddRazorPages(options =>
-        {
-            options.Conventions.ConfigureFilter(new QueryInputFilter());
-            options.Conventions.ConfigureFilter(new PartialFetchFilter());
-        });
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new QueryInputFilter()));
+        // The framework's cookie TempData, left alone by the page's own fetches (PartialFetchTempData.cs).
+        builder.Services.AddSingleton<ITempDataProvider>(services =>
+            new PartialFetchTempData(ActivatorUtilities.CreateInstance<CookieTempDataProvider>(services)));
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
             // The largest form field is a brand's Markdown: 100,000 characters, up to 4 bytes each in UTF-8, sent percent-encoded.
             form.ValueLengthLimit = FormValueLimitBytes);

@@ -2,6 +2,7 @@ using System.Net;
 using Dapper;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageGen.Web.Tests;
@@ -208,12 +209,16 @@ public sealed class PagesFacts
         }, $"{item}?handler=Generate");
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
 
-        // Another tab of the same browser refreshes itself live (live.ts) before this one follows its redirect.
+        // Another tab of the same browser refreshes itself live (live.ts) before this one follows its redirect. Its answer
+        // must not touch the message's cookie: sent before the POST's answer set it, an answer that wrote TempData would
+        // delete it.
         using (var live = new HttpRequestMessage(HttpMethod.Get, item))
         {
-            live.Headers.Add(PartialFetchFilter.HeaderName, "1");
+            live.Headers.Add(PartialFetchTempData.HeaderName, "1");
             using var refreshed = await client.SendAsync(live, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+            var cookies = refreshed.Headers.TryGetValues("Set-Cookie", out var set) ? set : [];
+            Assert.DoesNotContain(cookies, c => c.StartsWith(CookieTempDataProvider.CookieName, StringComparison.Ordinal));
         }
 
         Assert.Contains("Queued job #1 (offline/procedural)", await Forms.GetPageAsync(client, item), StringComparison.Ordinal);

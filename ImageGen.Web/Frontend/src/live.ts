@@ -65,7 +65,7 @@ function coalesced(task: () => Promise<void>): () => Promise<void> {
   return run;
 }
 
-// Marks the page's own fetches, so they leave a one-time message for the page the reader loads (PartialFetchFilter.cs).
+// Marks the page's own fetches, so they leave a one-time message for the page the reader loads (PartialFetchTempData.cs).
 export const partialFetch = { "X-ImageGen-Partial": "1" };
 
 async function refreshRegions(root: Document): Promise<void> {
