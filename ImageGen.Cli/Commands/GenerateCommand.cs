@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Providers;
@@ -13,10 +14,15 @@ public static class GenerateCommand
     public static Command Create(ModelRegistry registry, PriceTable prices, SecretRedactor redactor, TextWriter stdout, TextWriter stderr,
         int pngCompression = ImageEncoder.DefaultPngCompression)
     {
+        var spec = new Option<FileInfo?>("--spec")
+        {
+            Description = "Run the job spec in this JSON file (what the worker passes; docs/ARCHITECTURE.md, \"The job spec\"). "
+                + "Relative input paths in it are read from the file's folder. No other option but --out and --json goes with it.",
+        };
         var prompt = new Option<string?>("--prompt") { Description = "The prompt text." };
         var promptFile = new Option<FileInfo?>("--prompt-file") { Description = "Read the prompt from this UTF-8 file." };
         var model = new Option<string>("--model") { Description = "Model id, provider/model.", DefaultValueFactory = _ => ModelRegistry.DefaultModelId };
-        var count = new Option<int>("--count") { Description = $"Number of images, 1–{GenerateRequest.MaxCount}.", DefaultValueFactory = _ => 1 };
+        var count = new Option<int>("--count") { Description = $"Number of images, 1–{JobSpec.MaxCount}.", DefaultValueFactory = _ => 1 };
         var size = new Option<string?>("--size") { Description = "WIDTHxHEIGHT in pixels (16–4096 a side). Default 1024x1024." };
         var aspectRatio = new Option<string?>("--aspect-ratio") { Description = "W:H, e.g. 16:9. Alone, gives a 1024 px long side." };
         var format = new Option<string>("--format") { Description = "png, jpeg or webp.", DefaultValueFactory = _ => ImageFormats.Png };
@@ -24,7 +30,7 @@ public static class GenerateCommand
         var seed = new Option<long?>("--seed") { Description = "Seed of the first image; image i uses seed+i. Random when omitted." };
         var references = new Option<FileInfo[]>("--reference")
         {
-            Description = $"A reference image (PNG, JPEG or WebP) to shape the result; repeat for several, up to the model's limit ({GenerateRequest.MaxReferences} at most).",
+            Description = $"A reference image (PNG, JPEG or WebP) to shape the result; repeat for several, up to the model's limit ({JobSpec.MaxReferences} at most).",
             AllowMultipleArgumentsPerToken = true,
         };
         var source = new Option<FileInfo?>("--source") { Description = "An image to start from (image-to-image), on models that take one." };
@@ -38,15 +44,26 @@ public static class GenerateCommand
 
         var command = new Command("generate", "Generate images from a prompt.")
         {
-            prompt, promptFile, model, count, size, aspectRatio, format, seed, references, source, mask, background, quality, output, json,
+            spec, prompt, promptFile, model, count, size, aspectRatio, format, seed, references, source, mask, background, quality, output, json,
         };
+        Option[] specOptions = [prompt, promptFile, model, count, size, aspectRatio, format, seed, references, source, mask, background, quality];
         command.Validators.Add(result =>
         {
+            if (result.GetResult(spec) is not null)
+            {
+                // The spec says everything: a flag beside it would be one of two answers to the same question.
+                var beside = specOptions.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (beside.Count > 0)
+                {
+                    result.AddError($"--spec says everything about the job; leave out {string.Join(", ", beside)}.");
+                }
+                return;
+            }
             var hasPrompt = result.GetResult(prompt) is not null;
             var hasFile = result.GetResult(promptFile) is not null;
             if (hasPrompt == hasFile)
             {
-                result.AddError("Give exactly one of --prompt or --prompt-file.");
+                result.AddError("Give exactly one of --prompt, --prompt-file or --spec.");
             }
         });
 
@@ -55,29 +72,33 @@ public static class GenerateCommand
             // A child of the worker's run span when it passed TRACEPARENT; a trace of its own otherwise.
             using var activity = ImageGenTelemetry.Source.StartActivity("imagegen generate", ActivityKind.Internal,
                 ImageGenTelemetry.ParseParent(Environment.GetEnvironmentVariable(ImageGenTelemetry.TraceParentVariable)));
-            var text = parse.GetValue(promptFile) is { } file ? await ReadPromptFileAsync(file, cancellationToken) : parse.GetValue(prompt)!;
-            var request = new GenerateRequest(
-                text,
-                parse.GetValue(model)!,
-                parse.GetValue(count),
-                ImageSize.Resolve(parse.GetValue(size), parse.GetValue(aspectRatio)),
-                ImageFormats.Parse(parse.GetValue(format))!,
-                parse.GetValue(seed))
-            {
-                ReferencePaths = [.. (parse.GetValue(references) ?? []).Select(f => f.FullName)],
-                SourcePath = parse.GetValue(source)?.FullName,
-                MaskPath = parse.GetValue(mask)?.FullName,
-                Background = parse.GetValue(background)!,
-                Quality = parse.GetValue(quality)!,
-            };
-            activity?.SetTag("imagegen.model", request.Model);
-            activity?.SetTag("imagegen.count", request.Count);
-            activity?.SetTag("imagegen.size", request.Size.ToString());
-            activity?.SetTag("imagegen.format", request.Format);
-            await stderr.WriteLineAsync($"imagegen: generating {request.Count} image(s) with {request.Model} at {request.Size} {request.Format}"
-                + (request.ReferencePaths.Count > 0 ? $", {request.ReferencePaths.Count} reference(s)" : "")
-                + (request.SourcePath is null ? "" : ", from a source image"));
-            var manifest = await new ImageGenerator(registry, prices, pngCompression).GenerateAsync(request, parse.GetValue(output)!.FullName, cancellationToken);
+            var (job, inputFolder) = parse.GetValue(spec) is { } specFile
+                ? (await ReadSpecAsync(specFile, cancellationToken), specFile.DirectoryName)
+                : (new JobSpec
+                {
+                    // The flags make the same document the worker writes, so both run one path.
+                    Prompt = parse.GetValue(promptFile) is { } file ? await ReadPromptFileAsync(file, cancellationToken) : parse.GetValue(prompt)!,
+                    Model = parse.GetValue(model)!,
+                    Count = parse.GetValue(count),
+                    Size = parse.GetValue(size),
+                    AspectRatio = parse.GetValue(aspectRatio),
+                    Format = ImageFormats.Parse(parse.GetValue(format))!,
+                    Seed = parse.GetValue(seed),
+                    References = parse.GetValue(references) is { Length: > 0 } files ? [.. files.Select(f => InputFile.Unpinned(f.FullName))] : null,
+                    Source = parse.GetValue(source) is { } sourceFile ? InputFile.Unpinned(sourceFile.FullName) : null,
+                    Mask = parse.GetValue(mask) is { } maskFile ? InputFile.Unpinned(maskFile.FullName) : null,
+                    Background = parse.GetValue(background)!,
+                    Quality = parse.GetValue(quality)!,
+                }, null);
+            activity?.SetTag("imagegen.model", job.Model);
+            activity?.SetTag("imagegen.count", job.Count);
+            activity?.SetTag("imagegen.size", job.Size ?? job.AspectRatio ?? "default");
+            activity?.SetTag("imagegen.format", job.Format);
+            await stderr.WriteLineAsync($"imagegen: generating {job.Count} image(s) with {job.Model}"
+                + ((job.Size ?? job.AspectRatio) is { } shape ? $" at {shape}" : "") + $" {job.Format}"
+                + (job.References is { Count: > 0 } refs ? $", {refs.Count} reference(s)" : "")
+                + (job.Source is null ? "" : ", from a source image"));
+            var manifest = await new ImageGenerator(registry, prices, pngCompression).GenerateAsync(job, parse.GetValue(output)!.FullName, cancellationToken, inputFolder);
             foreach (var image in manifest.Images)
             {
                 await stderr.WriteLineAsync($"imagegen: wrote {image.Path} ({image.Bytes} bytes, {(image.Seed is { } s ? $"seed {s}" : "seed not supported")})");
@@ -95,6 +116,35 @@ public static class GenerateCommand
         }, cancellationToken));
         return command;
     }
+
+    /// <summary>A spec file: its JSON read as any stored version; a file that cannot be read or parsed is a usage error naming it.</summary>
+    private static async Task<JobSpec> ReadSpecAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        string json;
+        try
+        {
+            if (file.Exists && file.Length > MaxSpecBytes)
+            {
+                throw ImageGenException.Usage($"--spec '{file.FullName}' is {file.Length} bytes; a spec is at most {MaxSpecBytes} bytes.");
+            }
+            json = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ImageGenException.Usage($"Cannot read --spec '{file.FullName}': {e.Message}");
+        }
+        try
+        {
+            return JobSpec.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw ImageGenException.Usage($"--spec '{file.FullName}' is not a job spec: {e.Message}");
+        }
+    }
+
+    /// <summary>A spec is a prompt (32,000 characters at most) and a few settings; anything near 1 MiB is not one.</summary>
+    private const long MaxSpecBytes = 1024 * 1024;
 
     private static async Task<string> ReadPromptFileAsync(FileInfo file, CancellationToken cancellationToken)
     {

@@ -20,9 +20,9 @@ public sealed class BrandCheckSource(Database database, IImageStore images)
     private sealed record LogoRow(string Path, string OriginalName, long Id);
 
     /// <returns>Null when the job has no brand: its candidates get no brand check.</returns>
-    public async Task<BrandCheckContext?> ForAsync(GeneratePayload payload, CancellationToken cancellationToken = default)
+    public async Task<BrandCheckContext?> ForAsync(JobSpec spec, CancellationToken cancellationToken = default)
     {
-        if (payload.BrandRevisionId is not { } revisionId)
+        if (spec.Origin?.BrandRevisionId is not { } revisionId)
         {
             return null;
         }
@@ -32,7 +32,7 @@ public sealed class BrandCheckSource(Database database, IImageStore images)
                 SELECT b.brand_id, b.content_markdown, w.type
                 FROM brand_revisions b LEFT JOIN work_items w ON w.id = @workItemId
                 WHERE b.id = @revisionId
-                """, new { revisionId, workItemId = payload.WorkItemId });
+                """, new { revisionId, workItemId = spec.Origin.WorkItemId });
             var logos = row is null ? [] : (await c.QueryAsync<LogoRow>("""
                 SELECT path, original_name, id FROM assets
                 WHERE brand_id = @BrandId AND role = @role AND retired_at IS NULL ORDER BY id LIMIT @limit

@@ -12,7 +12,11 @@ public sealed record GenerateManifest
 
     public required string Model { get; init; }
     public required string Prompt { get; init; }
-    public required GenerateSettings Settings { get; init; }
+    /// <summary>What was made, resolved: the size in pixels, the format, the count and the first image's seed.</summary>
+    public required ManifestSettings Settings { get; init; }
+
+    /// <summary>The spec the CLI ran (from <c>--spec</c> or its flags), with every input file pinned to the hash it read.</summary>
+    public JobSpec? Spec { get; init; }
     public required IReadOnlyList<ManifestImage> Images { get; init; }
 
     /// <summary>The images that went into the request (source, references, mask), by hash; null for text only.</summary>
@@ -33,7 +37,7 @@ public sealed record GenerateManifest
 }
 
 /// <param name="Seed">The seed of the first image; null when the model takes no seed.</param>
-public sealed record GenerateSettings(int Width, int Height, string AspectRatio, string Format, int Count, long? Seed,
+public sealed record ManifestSettings(int Width, int Height, string AspectRatio, string Format, int Count, long? Seed,
     string Background = Backgrounds.Auto, string Quality = Qualities.Auto);
 
 /// <param name="Role">source, reference or mask.</param>
@@ -55,20 +59,8 @@ public sealed record CliError(string Kind, string Message, double? RetryAfterSec
 {
     public string ToJson() => JsonSerializer.Serialize(new CliErrorEnvelope(this), Json.Context.CliErrorEnvelope);
 
-    public static CliError? TryParse(string stdout)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(stdout);
-            return document.RootElement.TryGetProperty("error", out var error)
-                ? error.Deserialize(Json.Context.CliError)
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The error <c>imagegen --json</c> printed, alone or in a manifest; null when there is none.</summary>
+    public static CliError? TryParse(string stdout) => CliReport.Parse(stdout).Error;
 }
 
 /// <summary>The CLI's exit codes: the worker retries only <see cref="Transient"/>.</summary>

@@ -13,7 +13,7 @@ public interface IRunRecorder
     /// Starts a run for a claimed job, only while the claim is still ours: null when it is not. Runs of the same job left open
     /// by an earlier claim are closed as lost and their files removed.
     /// </summary>
-    Task<RunStart?> StartAsync(ClaimedJob job, GeneratePayload payload, CancellationToken cancellationToken = default);
+    Task<RunStart?> StartAsync(ClaimedJob job, JobSpec spec, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Ends the attempt with <paramref name="outcome"/>: the job's status and the run's (when there is one) in one fenced

@@ -4,30 +4,8 @@ using ImageGen.Core.Telemetry;
 
 namespace ImageGen.Core.Generation;
 
-/// <summary>A validated generate request, as the CLI parsed it.</summary>
-public sealed record GenerateRequest(string Prompt, string Model, int Count, ImageSize Size, string Format, long? Seed)
-{
-    /// <summary>Files of reference images, in the order they are sent.</summary>
-    public IReadOnlyList<string> ReferencePaths { get; init; } = [];
-
-    /// <summary>The file of the image to start from (image-to-image).</summary>
-    public string? SourcePath { get; init; }
-
-    /// <summary>The file of a mask for <see cref="SourcePath"/>.</summary>
-    public string? MaskPath { get; init; }
-
-    public string Background { get; init; } = Backgrounds.Auto;
-    public string Quality { get; init; } = Qualities.Auto;
-
-    /// <summary>More reference files than this are refused whatever the model: 16, the most any provider takes.</summary>
-    public const int MaxReferences = 16;
-
-    public const int MaxCount = 8;
-    public const int MaxPromptLength = 32_000;
-}
-
 /// <summary>
-/// Runs one generate request: resolves the model, has it produce the images, writes them and the
+/// Runs one <see cref="JobSpec"/>: checks it, resolves the model, has it produce the images, writes them and the
 /// <see cref="GenerateManifest.SidecarFileName"/> sidecar to the output folder, and returns the manifest, with what the
 /// provider reported (request ids, model version, usage) and the cost. When the model failed part-way, the images it made
 /// are still written and the manifest says how many are missing and why (<see cref="GenerateManifest.Error"/>).
@@ -36,38 +14,25 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
 {
     private readonly PriceTable _prices = prices ?? PriceTable.Defaults;
 
-    public async Task<GenerateManifest> GenerateAsync(GenerateRequest request, string outputDirectory, CancellationToken cancellationToken)
+    /// <param name="inputFolder">The folder relative input paths in the spec are read from (the spec file's); the current
+    /// folder when null.</param>
+    public async Task<GenerateManifest> GenerateAsync(JobSpec spec, string outputDirectory, CancellationToken cancellationToken, string? inputFolder = null)
     {
-        if (string.IsNullOrWhiteSpace(request.Prompt))
-        {
-            throw ImageGenException.Usage("The prompt is empty.");
-        }
-        if (request.Prompt.Length > GenerateRequest.MaxPromptLength)
-        {
-            throw ImageGenException.Usage($"The prompt is {request.Prompt.Length} characters; the limit is {GenerateRequest.MaxPromptLength}.");
-        }
-        if (request.Count is < 1 or > GenerateRequest.MaxCount)
-        {
-            throw ImageGenException.Usage($"--count {request.Count} is out of range: 1–{GenerateRequest.MaxCount}.");
-        }
-        if (request.ReferencePaths.Count > GenerateRequest.MaxReferences)
-        {
-            throw ImageGenException.Usage($"{request.ReferencePaths.Count} references were given; the limit is {GenerateRequest.MaxReferences}.");
-        }
-        var model = registry.Resolve(request.Model);
+        var (size, format) = Check(spec);
+        var model = registry.Resolve(spec.Model);
         var problems = model.Info.Capabilities.Check(model.Info.Id, new GenerateOptions(
-            request.ReferencePaths.Count, request.SourcePath is not null, request.MaskPath is not null, request.Background, request.Quality, request.Format));
+            spec.References?.Count ?? 0, spec.Source is not null, spec.Mask is not null, spec.Background, spec.Quality, format));
         if (problems.Count > 0)
         {
             throw ImageGenException.Usage(string.Join(" ", problems.Select(p => p.Message)));
         }
-        var (references, source, mask) = LoadInputs(request);
+        var (references, source, mask) = LoadInputs(spec, inputFolder ?? Directory.GetCurrentDirectory());
         // Seeds stay within 31 bits so every consumer (JSON, SQLite, other tools' seed fields) reads them exactly.
-        var seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        var seed = spec.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
 
-        var modelRequest = new ModelRequest(request.Prompt, request.Size, request.Format, request.Count, seed)
+        var modelRequest = new ModelRequest(spec.Prompt, size, format, spec.Count, seed)
         {
-            References = references, Source = source, Mask = mask, Background = request.Background, Quality = request.Quality,
+            References = references, Source = source, Mask = mask, Background = spec.Background, Quality = spec.Quality,
         };
         ModelAnswer answer;
         using (var call = ImageGenTelemetry.Source.StartActivity($"model {model.Info.Id}"))
@@ -95,14 +60,14 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             {
                 // Provider output: kept as sent when it is what was asked; else made to the size and format asked, with
                 // provenance embedded, and the provider's file kept beside it.
-                var finished = ImageFinisher.Finish(image.Bytes, request.Size, request.Format, modelRequest.ProvenanceFor(model.Info.Id, image.Seed), pngCompression);
+                var finished = ImageFinisher.Finish(image.Bytes, size, format, modelRequest.ProvenanceFor(model.Info.Id, image.Seed), pngCompression);
                 note = finished.Note;
                 if (finished.Original is { } originalBytes)
                 {
                     original = $"{stem}-provider.{ImageFormats.Extension(finished.OriginalFormat!)}";
                     await File.WriteAllBytesAsync(Path.Combine(outputDirectory, original), originalBytes, cancellationToken);
                 }
-                image = image with { Bytes = finished.Bytes, Width = request.Size.Width, Height = request.Size.Height, Format = request.Format, Finished = true };
+                image = image with { Bytes = finished.Bytes, Width = size.Width, Height = size.Height, Format = format, Finished = true };
             }
             var path = Path.Combine(outputDirectory, $"{stem}.{ImageFormats.Extension(image.Format)}");
             await File.WriteAllBytesAsync(path, image.Bytes, cancellationToken);
@@ -110,13 +75,14 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
         }
 
         var takesSeed = model.Info.Capabilities.Seed;
-        var missing = answer.Failure is null ? (int?)null : request.Count - answer.Images.Count;
+        var missing = answer.Failure is null ? (int?)null : spec.Count - answer.Images.Count;
         var manifest = new GenerateManifest
         {
             Model = model.Info.Id,
-            Prompt = request.Prompt,
-            Settings = new GenerateSettings(request.Size.Width, request.Size.Height, request.Size.AspectRatio, request.Format, request.Count,
-                takesSeed ? seed : null, request.Background, request.Quality),
+            Prompt = spec.Prompt,
+            Spec = Pinned(spec, references, source, mask),
+            Settings = new ManifestSettings(size.Width, size.Height, size.AspectRatio, format, spec.Count,
+                takesSeed ? seed : null, spec.Background, spec.Quality),
             Images = entries,
             Inputs = modelRequest.InputImages.Count == 0 && mask is null ? null : [
                 .. source is null ? [] : new[] { ManifestInput.Of("source", source) },
@@ -126,7 +92,7 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             Provider = new RunFacts
             {
                 // Only worth saying when it differs from what was asked.
-                SentSize = answer.SentSize == request.Size.ToString() ? null : answer.SentSize,
+                SentSize = answer.SentSize == size.ToString() ? null : answer.SentSize,
                 SeedNote = takesSeed ? null : "seed not supported",
                 RequestIds = answer.RequestIds.Count == 0 ? null : answer.RequestIds,
                 ModelVersion = answer.ModelVersion,
@@ -135,7 +101,7 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
                 Missing = missing,
             },
             Error = answer.Failure is { } f ? new CliError(f.Kind.ToString().ToLowerInvariant(),
-                $"{f.Message.TrimEnd('.')}. {answer.Images.Count} of {request.Count} images had arrived and were kept; {missing} missing.", f.RetryAfter?.TotalSeconds) : null,
+                $"{f.Message.TrimEnd('.')}. {answer.Images.Count} of {spec.Count} images had arrived and were kept; {missing} missing.", f.RetryAfter?.TotalSeconds) : null,
         };
         // The sidecar names files relative to its own folder, so it stays true when the folder moves.
         var sidecar = manifest with { Images = entries.Select(e => e with { Path = Path.GetFileName(e.Path) }).ToList() };
@@ -143,12 +109,53 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
         return manifest;
     }
 
-    private static (IReadOnlyList<InputImage> References, InputImage? Source, InputImage? Mask) LoadInputs(GenerateRequest request)
+    /// <summary>Every value of a spec a model would get, checked: a spec file is typed by people and programs, not only by the form.</summary>
+    private static (ImageSize Size, string Format) Check(JobSpec spec)
+    {
+        if (spec.Kind != JobSpecKinds.Generate)
+        {
+            throw ImageGenException.Usage($"The spec's kind is '{spec.Kind}'; this imagegen runs '{JobSpecKinds.Generate}'.");
+        }
+        if (string.IsNullOrWhiteSpace(spec.Prompt))
+        {
+            throw ImageGenException.Usage("The prompt is empty.");
+        }
+        if (spec.Prompt.Length > JobSpec.MaxPromptLength)
+        {
+            throw ImageGenException.Usage($"The prompt is {spec.Prompt.Length} characters; the limit is {JobSpec.MaxPromptLength}.");
+        }
+        if (spec.Count is < 1 or > JobSpec.MaxCount)
+        {
+            throw ImageGenException.Usage($"--count {spec.Count} is out of range: 1–{JobSpec.MaxCount}.");
+        }
+        if (spec.References?.Count > JobSpec.MaxReferences)
+        {
+            throw ImageGenException.Usage($"{spec.References.Count} references were given; the limit is {JobSpec.MaxReferences}.");
+        }
+        if (spec.Seed is < 0)
+        {
+            throw ImageGenException.Usage($"The seed is {spec.Seed}; it must be 0 or more.");
+        }
+        var format = ImageFormats.Parse(spec.Format) is { } parsed && ImageFormats.All.Contains(parsed)
+            ? parsed
+            : throw ImageGenException.Usage($"The format is '{spec.Format}'; use one of {string.Join(", ", ImageFormats.All)}.");
+        if (Backgrounds.Parse(spec.Background) != spec.Background)
+        {
+            throw ImageGenException.Usage($"The background is '{spec.Background}'; use one of {string.Join(", ", Backgrounds.All)}.");
+        }
+        if (Qualities.Parse(spec.Quality) != spec.Quality)
+        {
+            throw ImageGenException.Usage($"The quality is '{spec.Quality}'; use one of {string.Join(", ", Qualities.All)}.");
+        }
+        return (ImageSize.Resolve(spec.Size, spec.AspectRatio), format);
+    }
+
+    private static (IReadOnlyList<InputImage> References, InputImage? Source, InputImage? Mask) LoadInputs(JobSpec spec, string folder)
     {
         using var activity = ImageGenTelemetry.Source.StartActivity("read inputs");
-        var references = request.ReferencePaths.Select((path, i) => InputImage.Load(path, $"--reference {i + 1} ('{Path.GetFileName(path)}')")).ToList();
-        var source = request.SourcePath is { } s ? InputImage.Load(s, $"--source ('{Path.GetFileName(s)}')") : null;
-        var mask = request.MaskPath is { } m ? InputImage.Load(m, $"--mask ('{Path.GetFileName(m)}')") : null;
+        var references = (spec.References ?? []).Select((file, i) => Load(file, folder, $"--reference {i + 1}")).ToList();
+        var source = spec.Source is { } s ? Load(s, folder, "--source") : null;
+        var mask = spec.Mask is { } m ? Load(m, folder, "--mask") : null;
         if (mask is not null && source is not null)
         {
             if (mask.Format != ImageFormats.Png || !mask.HasAlpha)
@@ -161,5 +168,29 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             }
         }
         return (references, source, mask);
+    }
+
+    /// <summary>One input file, read and checked against the hash the spec pinned it to (the worker pins every file it hands over).</summary>
+    private static InputImage Load(InputFile file, string folder, string what)
+    {
+        var path = Path.GetFullPath(file.Path, folder);
+        var image = InputImage.Load(path, $"{what} ('{Path.GetFileName(path)}')");
+        if (file.Pinned && !string.Equals(file.Sha256, image.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ImageGenException.Usage($"{what} ('{Path.GetFileName(path)}') is not the file the spec names: its SHA-256 is {image.Sha256[..8]}, the spec says {file.Sha256[..Math.Min(8, file.Sha256.Length)]}.");
+        }
+        return image;
+    }
+
+    /// <summary>The spec as it ran, every input pinned to what was read (a file named on the command line gets its hash and format).</summary>
+    private static JobSpec Pinned(JobSpec spec, IReadOnlyList<InputImage> references, InputImage? source, InputImage? mask)
+    {
+        static InputFile Pin(InputFile file, InputImage image) => file with { Sha256 = image.Sha256, Format = image.Format };
+        return spec with
+        {
+            References = spec.References is { Count: > 0 } files ? files.Select((f, i) => Pin(f, references[i])).ToList() : null,
+            Source = spec.Source is { } s ? Pin(s, source!) : null,
+            Mask = spec.Mask is { } m ? Pin(m, mask!) : null,
+        };
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Files;
 using ImageGen.Core.Imaging;
@@ -10,7 +9,8 @@ namespace ImageGen.Core.Generation;
 public sealed class RunIngestException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Takes in what <c>imagegen generate --json</c> left in a scratch folder: checks every file its manifest names against
+/// Takes in what <c>imagegen generate --json</c> left in a scratch folder: checks every file its manifest (read once, by the
+/// worker's <see cref="CliReport"/>) names against
 /// that folder (never trusting a path from the CLI), reads each file's real format and size from its bytes (within
 /// <see cref="ImageLimits"/>), hashes it, makes its thumbnail beside it, then commits the whole folder to the run's place
 /// in one step. Needs no worker and no database: the worker records what this returns.
@@ -66,12 +66,11 @@ public sealed class RunIngest(IImageStore images)
     /// checked and an opaque one is stored with a warning rather than passing silently.</param>
     /// <param name="brand">The brand to check each candidate against (on its thumbnail, while it is decoded); null for a run without one.
     /// A check never fails the ingest: one that cannot run is recorded as not checked, with the reason.</param>
-    public async Task<IngestedRun> StoreAsync(string manifestJson, string outputFolder, RunPlace place, string background = Backgrounds.Auto,
+    public async Task<IngestedRun> StoreAsync(GenerateManifest manifest, string outputFolder, RunPlace place, string background = Backgrounds.Auto,
         BrandCheckContext? brand = null, CancellationToken cancellationToken = default)
     {
         try
         {
-            var manifest = GenerateManifest.FromJson(manifestJson);
             if (manifest.Images.Count == 0)
             {
                 throw new InvalidDataException("the manifest lists no images.");
@@ -89,7 +88,7 @@ public sealed class RunIngest(IImageStore images)
                 .ToList();
             return new IngestedRun(stored, manifest.Provider ?? new RunFacts(), manifest.Error);
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or IOException or NetVips.VipsException or KeyNotFoundException)
+        catch (Exception e) when (e is InvalidDataException or IOException or NetVips.VipsException or KeyNotFoundException)
         {
             images.Delete(place);
             throw new RunIngestException($"imagegen's output could not be stored: {e.Message}", e);

@@ -11,6 +11,10 @@ public sealed class RunView
     public string Model { get; init; } = "";
     public string Prompt { get; init; } = "";
     public string SettingsJson { get; init; } = "";
+
+    /// <summary>The spec the run was made with, read once from <see cref="SettingsJson"/> (any stored version).</summary>
+    public JobSpec Spec => field ??= JobSpec.ForRun(SettingsJson, Model, Prompt);
+
     public string Status { get; init; } = "";
     public string? ErrorMessage { get; init; }
     public long CreatedAt { get; init; }
@@ -43,6 +47,10 @@ public sealed class ImageOrigin
     public string Model { get; init; } = "";
     public string Prompt { get; init; } = "";
     public string SettingsJson { get; init; } = "";
+
+    /// <summary>The spec the run was made with, read once from <see cref="SettingsJson"/>.</summary>
+    public JobSpec Spec => field ??= JobSpec.ForRun(SettingsJson, Model, Prompt);
+
     public double? CostUsd { get; init; }
     public long? WorkItemId { get; init; }
     public string? WorkItemName { get; init; }
@@ -187,6 +195,10 @@ public sealed class RunQueries(Database database)
         public string Model { get; init; } = "";
         public string Prompt { get; init; } = "";
         public string SettingsJson { get; init; } = "";
+
+        /// <summary>The spec the run was made with, read once from <see cref="SettingsJson"/>.</summary>
+        public JobSpec Spec => field ??= JobSpec.ForRun(SettingsJson, Model, Prompt);
+
         public long CreatedAt { get; init; }
         public int? BrandRevision { get; init; }
         public string? BrandName { get; init; }
@@ -211,20 +223,22 @@ public sealed class RunQueries(Database database)
         public string Sha256 { get; init; } = "";
         public long? WorkItemId { get; init; }
         public string Model { get; init; } = "";
+        public string Prompt { get; init; } = "";
         public string SettingsJson { get; init; } = "";
     }
 
     /// <summary>An image with the run that made it: what "more like this" starts from.</summary>
-    public Task<(RunImageView Image, long? WorkItemId, string Model, string SettingsJson)?> GetImageWithRunAsync(long id, CancellationToken cancellationToken = default) =>
+    public Task<(RunImageView Image, long? WorkItemId, JobSpec Spec)?> GetImageWithRunAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(async c =>
         {
             var row = await c.QuerySingleOrDefaultAsync<ImageWithRun>("""
-                SELECT i.id, i.run_id, i.seed, i.format, i.path, i.sha256, r.work_item_id, r.model, r.settings_json
+                SELECT i.id, i.run_id, i.seed, i.format, i.path, i.sha256, r.work_item_id, r.model, r.prompt, r.settings_json
                 FROM run_images i JOIN runs r ON r.id = i.run_id WHERE i.id = @id
                 """, new { id });
             return row is null
-                ? ((RunImageView, long?, string, string)?)null
-                : (new RunImageView { Id = row.Id, RunId = row.RunId, Seed = row.Seed, Format = row.Format, Path = row.Path, Sha256 = row.Sha256 }, row.WorkItemId, row.Model, row.SettingsJson);
+                ? ((RunImageView, long?, JobSpec)?)null
+                : (new RunImageView { Id = row.Id, RunId = row.RunId, Seed = row.Seed, Format = row.Format, Path = row.Path, Sha256 = row.Sha256 }, row.WorkItemId,
+                    JobSpec.ForRun(row.SettingsJson, row.Model, row.Prompt));
         }, cancellationToken);
 
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>

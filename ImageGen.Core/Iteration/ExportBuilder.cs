@@ -49,8 +49,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
             }
             // The reference images that went into the runs, once each, named by content hash: the bundle says exactly what
             // went in and carries it. (A source image is a candidate: it is in candidates/ when those are included.)
-            var settingsByRun = history.ToDictionary(r => r.Id, r => RunSettings.TryParse(r.SettingsJson));
-            foreach (var reference in settingsByRun.Values.SelectMany(s => s?.References ?? []).DistinctBy(r => r.Sha256))
+            foreach (var reference in history.SelectMany(r => r.Spec.References ?? []).DistinctBy(r => r.Sha256))
             {
                 if (root.ResolveRelative(reference.Path) is { } file && File.Exists(file))
                 {
@@ -66,9 +65,9 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                 finals = finalHistory.Select(f => new { imageId = f.RunImageId, chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(f.CreatedAt), replacedAt = f.ReplacedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : (DateTimeOffset?)null }),
                 runs = history.Select(r => new
                 {
-                    id = r.Id, jobId = r.JobId, r.Model, composedPrompt = r.Prompt, settings = settingsByRun[r.Id],
-                    references = settingsByRun[r.Id]?.References?.Select(i => new { i.AssetId, i.Name, i.Role, i.Sha256, file = InputEntryName(i) }),
-                    source = settingsByRun[r.Id]?.Source is { } src ? new { src.ImageId, src.Sha256 } : null,
+                    id = r.Id, jobId = r.JobId, r.Model, composedPrompt = r.Prompt, settings = r.Spec,
+                    references = r.Spec.References?.Select(i => new { i.AssetId, i.Name, i.Role, i.Sha256, file = InputEntryName(i) }),
+                    source = r.Spec.Source is { } src ? new { src.ImageId, src.Sha256 } : null,
                     r.Status, r.ErrorMessage, parentRunId = r.ParentRunId, r.Adjustment, createdAt = DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
                     costUsd = r.CostUsd, missing = r.Missing, provider = r.Facts,
                     candidates = r.Images.Select(i => new

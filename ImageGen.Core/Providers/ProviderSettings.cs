@@ -131,7 +131,7 @@ public sealed record ProviderSettings
             : throw Generation.ImageGenException.Usage($"{name} is '{value}': it must be {(wholeNumber ? "a whole number" : "a number")} from {min} to {max}.");
     }
 
-    /// <summary>A count setting: a whole number from 0 to <see cref="Generation.GenerateRequest.MaxReferences"/>, or a usage error naming it.</summary>
+    /// <summary>A count setting: a whole number from 0 to <see cref="Generation.JobSpec.MaxReferences"/>, or a usage error naming it.</summary>
     private static int? Count(string? value, string name)
     {
         if (value is null)
@@ -139,8 +139,8 @@ public sealed record ProviderSettings
             return null;
         }
         return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
-            && count <= Generation.GenerateRequest.MaxReferences
+            && count <= Generation.JobSpec.MaxReferences
             ? count
-            : throw Generation.ImageGenException.Usage($"{name} is '{value}': it must be a whole number from 0 to {Generation.GenerateRequest.MaxReferences}.");
+            : throw Generation.ImageGenException.Usage($"{name} is '{value}': it must be a whole number from 0 to {Generation.JobSpec.MaxReferences}.");
     }
 }

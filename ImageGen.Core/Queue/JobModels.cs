@@ -83,6 +83,9 @@ public sealed class JobRecord
     public long? WorkItemId { get; init; }
     public string Status { get; init; } = "";
     public string PayloadJson { get; init; } = "";
+
+    /// <summary>The job's spec, read once from <see cref="PayloadJson"/>; null when it cannot be read (the page shows it raw).</summary>
+    public Generation.JobSpec? Spec => field ??= Generation.JobSpec.TryParse(PayloadJson);
     public string? IdempotencyKey { get; init; }
     public int Attempt { get; init; }
     public int MaxAttempts { get; init; }

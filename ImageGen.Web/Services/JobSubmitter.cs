@@ -6,51 +6,49 @@ using ImageGen.Core.Telemetry;
 
 namespace ImageGen.Web.Services;
 
-/// <summary>What the generate form asks for, already validated.</summary>
-public sealed record GenerateSettings(string Model, string Format, string? Size, string? AspectRatio, int Count, long? Seed, string? Adjustment, long? ParentRunId = null)
-{
-    public string Background { get; init; } = Backgrounds.Auto;
-    public string Quality { get; init; } = Qualities.Auto;
-
-    /// <summary>The reference files, already snapshotted (<see cref="ImageGen.Core.Assets.AssetStore.UseAsync"/>).</summary>
-    public IReadOnlyList<InputFile> References { get; init; } = [];
-
-    /// <summary>The candidate to start from, for a model that takes a source image.</summary>
-    public InputFile? Source { get; init; }
-}
-
 /// <summary>
-/// Queues a generate job for a work item: composes the prompt from the effective brand, snapshots everything
-/// into the payload, enqueues under the form's idempotency key, then nudges the worker. Nothing slow runs here.
+/// Queues a generate job for a work item: its <see cref="JobSpec"/>, made here once from what was asked (the prompt composed
+/// from the effective brand, everything snapshotted, the origin noted), is stored as the job's payload under the form's
+/// idempotency key; then the worker is nudged. Nothing slow runs here.
 /// </summary>
 public sealed class JobSubmitter(IJobQueue queue, WorkerClient worker, QueueMetrics metrics)
 {
-    public async Task<EnqueueResult> SubmitAsync(WorkItemDetail item, GenerateSettings settings, string idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>What a form asks of one model, already validated; the spec adds the composed prompt and where it came from.</summary>
+    /// <param name="Size">WIDTHxHEIGHT, or null.</param>
+    /// <param name="References">The reference files, already snapshotted (<see cref="ImageGen.Core.Assets.AssetStore.UseAsync"/>).</param>
+    /// <param name="Source">The candidate to start from, for a model that takes a source image.</param>
+    /// <param name="ParentRunId">The run "more like this" started from.</param>
+    public sealed record Ask(string Model, string Format, string? Size, string? AspectRatio, int Count, long? Seed, string Background, string Quality,
+        IReadOnlyList<InputFile> References, string? Adjustment, InputFile? Source = null, long? ParentRunId = null);
+
+    /// <summary>The spec of <paramref name="ask"/> for <paramref name="item"/>: the one place a form's answers become a job.</summary>
+    public static JobSpec SpecFor(WorkItemDetail item, Ask ask) => new()
     {
-        var composed = PromptComposer.Compose(new PromptParts(
-            item.Prompt, item.Type, item.Constraints, item.EffectiveBrandName, item.EffectiveBrandMarkdown, settings.Adjustment)
+        Model = ask.Model,
+        Prompt = PromptComposer.Compose(new PromptParts(
+            item.Prompt, item.Type, item.Constraints, item.EffectiveBrandName, item.EffectiveBrandMarkdown, ask.Adjustment)
         {
-            FromSource = settings.Source is not null,
-        });
-        var payload = new GeneratePayload
+            FromSource = ask.Source is not null,
+        }),
+        Count = ask.Count,
+        Size = ask.Size,
+        AspectRatio = ask.AspectRatio,
+        Format = ask.Format,
+        Seed = ask.Seed,
+        Background = ask.Background,
+        Quality = ask.Quality,
+        References = ask.References.Count == 0 ? null : ask.References,
+        Source = ask.Source,
+        Origin = new JobOrigin
         {
-            WorkItemId = item.Id,
-            Model = settings.Model,
-            ComposedPrompt = composed,
-            Count = settings.Count,
-            Size = settings.Size,
-            AspectRatio = settings.AspectRatio,
-            Format = settings.Format,
-            Seed = settings.Seed,
-            Adjustment = settings.Adjustment,
-            ParentRunId = settings.ParentRunId,
-            BrandRevisionId = item.EffectiveBrandRevisionId,
-            References = settings.References.Count == 0 ? null : settings.References,
-            Source = settings.Source,
-            Background = settings.Background,
-            Quality = settings.Quality,
-        };
-        var result = await queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson())
+            WorkItemId = item.Id, BrandRevisionId = item.EffectiveBrandRevisionId, ParentRunId = ask.ParentRunId, Adjustment = ask.Adjustment,
+        },
+    };
+
+    public async Task<EnqueueResult> SubmitAsync(WorkItemDetail item, Ask ask, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var spec = SpecFor(item, ask);
+        var result = await queue.EnqueueAsync(new NewJob(JobKinds.Generate, spec.ToJson())
         {
             WorkItemId = item.Id,
             IdempotencyKey = idempotencyKey,
@@ -58,7 +56,7 @@ public sealed class JobSubmitter(IJobQueue queue, WorkerClient worker, QueueMetr
         }, cancellationToken);
         if (result.Created)
         {
-            metrics.Queued(settings.Model);
+            metrics.Queued(spec.Model);
             await worker.WakeAsync(cancellationToken);
         }
         return result;

@@ -22,12 +22,16 @@ public enum StopReason
 
 /// <summary>How one supervised CLI run ended.</summary>
 /// <param name="Outcome">The CLI's exit and output; null when it was stopped (<paramref name="Stop"/> says why).</param>
+/// <param name="Report">What the CLI printed on stdout, read once (its manifest or its error); null when it was stopped.</param>
 /// <param name="Explanation">When the CLI failed: why, in words, with secrets masked.</param>
 /// <param name="RetryAfter">When the CLI said how long to wait before trying again (a provider's rate limit).</param>
-public sealed record SupervisedRun(CliOutcome? Outcome, StopReason Stop, TimeSpan Ran, string? Explanation, TimeSpan? RetryAfter = null);
+public sealed record SupervisedRun(CliOutcome? Outcome, StopReason Stop, TimeSpan Ran, string? Explanation, TimeSpan? RetryAfter = null)
+{
+    public CliReport? Report { get; init; }
+}
 
 /// <summary>
-/// Runs <c>imagegen generate</c> for one claimed job and keeps it honest: builds its arguments and environment, renews the
+/// Runs <c>imagegen generate --spec</c> for one claimed job and keeps it honest: builds its arguments and environment, renews the
 /// job's lease on a timer (each renewal a heartbeat on the CLI's standard input), and stops it on the first of a cancel
 /// request, a lost lease, the job timeout or the worker's shutdown. Says why a failed CLI failed.
 /// </summary>
@@ -64,11 +68,12 @@ public sealed partial class CliSupervisor(
         public DateTimeOffset LastRenewedAt;
     }
 
+    /// <param name="spec">The job's spec (its count sets the job timeout).</param>
+    /// <param name="specFile">The attempt's spec, written for the CLI: the rest of the images, inputs at their local paths.</param>
     /// <param name="claim">When the claim ran: the lease, and the CLI's first heartbeat, count from its start.</param>
     /// <param name="releaseToken">Fires when the worker is shutting down and the job must be given back.</param>
-    /// <param name="received">Images earlier runs of this job already stored: the CLI is asked for the rest only.</param>
     public async Task<SupervisedRun> RunAsync(
-        ClaimedJob job, GeneratePayload payload, JobInputs inputs, int received, string promptFile, string outputFolder, ClaimTiming claim, CancellationToken releaseToken)
+        ClaimedJob job, JobSpec spec, string specFile, string outputFolder, ClaimTiming claim, CancellationToken releaseToken)
     {
         var stopReason = StopReason.None;
         void StopFor(StopReason reason)
@@ -80,7 +85,7 @@ public sealed partial class CliSupervisor(
         }
         var renewals = new Renewals { LastRenewedAt = claim.Ended };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(releaseToken);
-        stop.CancelAfter(JobTimeoutFor(payload));
+        stop.CancelAfter(JobTimeoutFor(spec));
         using var releaseRegistration = releaseToken.Register(() => StopFor(StopReason.Shutdown));
         using var renewalDone = new CancellationTokenSource();
         var heartbeat = new HeartbeatPipe();
@@ -92,7 +97,7 @@ public sealed partial class CliSupervisor(
         var runSpan = ImageGenTelemetry.Source.StartActivity("job.run"); // ended in the finally below
         try
         {
-            outcome = await cli.RunAsync(BuildArguments(payload, inputs, received, promptFile, outputFolder), CliEnvironment(runSpan), heartbeat, stop.Token);
+            outcome = await cli.RunAsync(BuildArguments(specFile, outputFolder), CliEnvironment(runSpan), heartbeat, stop.Token);
             runSpan?.SetTag("process.exit.code", outcome.ExitCode);
         }
         catch (OperationCanceledException)
@@ -110,19 +115,20 @@ public sealed partial class CliSupervisor(
         {
             return new SupervisedRun(null, stopReason, ran, null);
         }
-        if (outcome!.ExitCode == ExitCodes.Success)
+        // The one place the CLI's stdout is parsed: everything after reads the typed report.
+        var report = CliReport.Parse(outcome!.StandardOutput);
+        if (outcome.ExitCode == ExitCodes.Success)
         {
-            return new SupervisedRun(outcome, StopReason.None, ran, null);
+            return new SupervisedRun(outcome, StopReason.None, ran, null) { Report = report };
         }
-        var error = CliError.TryParse(outcome.StandardOutput);
-        return new SupervisedRun(outcome, StopReason.None, ran, redactor.Redact(ExplainExit(outcome, error, renewals)),
-            error?.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+        return new SupervisedRun(outcome, StopReason.None, ran, redactor.Redact(ExplainExit(outcome, report.Error, renewals)),
+            report.Error?.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null) { Report = report };
     }
 
     /// <summary>
     /// The configured job timeout, else one provider request timeout per image plus a minute (<see cref="WorkerOptions.JobTimeout"/>).
     /// </summary>
-    public TimeSpan JobTimeoutFor(GeneratePayload payload)
+    public TimeSpan JobTimeoutFor(JobSpec spec)
     {
         if (options.Value.JobTimeout is { } configured)
         {
@@ -138,49 +144,12 @@ public sealed partial class CliSupervisor(
             // A bad setting fails the CLI with its own message; the job still gets the default's time.
             request = ProviderSettings.DefaultRequestTimeout;
         }
-        return request * Math.Max(1, payload.Count) + TimeSpan.FromMinutes(1);
+        return request * Math.Max(1, spec.Count) + TimeSpan.FromMinutes(1);
     }
 
-    /// <param name="received">Images already stored for this job: asked for no more than the rest, and a seed continues after them.</param>
-    internal static List<string> BuildArguments(GeneratePayload payload, JobInputs inputs, int received, string promptFile, string outputFolder)
-    {
-        var count = Math.Max(1, payload.Count - received);
-        var arguments = new List<string>
-        {
-            "generate", "--prompt-file", promptFile, "--model", payload.Model,
-            "--count", count.ToString(CultureInfo.InvariantCulture), "--format", payload.Format,
-            "--out", outputFolder, "--json",
-        };
-        if (!string.IsNullOrWhiteSpace(payload.Size))
-        {
-            arguments.AddRange(["--size", payload.Size]);
-        }
-        if (!string.IsNullOrWhiteSpace(payload.AspectRatio))
-        {
-            arguments.AddRange(["--aspect-ratio", payload.AspectRatio]);
-        }
-        if (payload.Seed is { } seed)
-        {
-            arguments.AddRange(["--seed", (seed + payload.Count - count).ToString(CultureInfo.InvariantCulture)]);
-        }
-        foreach (var reference in inputs.References)
-        {
-            arguments.AddRange(["--reference", reference]);
-        }
-        if (inputs.Source is { } source)
-        {
-            arguments.AddRange(["--source", source]);
-        }
-        if (payload.Background != Backgrounds.Auto)
-        {
-            arguments.AddRange(["--background", payload.Background]);
-        }
-        if (payload.Quality != Qualities.Auto)
-        {
-            arguments.AddRange(["--quality", payload.Quality]);
-        }
-        return arguments;
-    }
+    /// <summary>The CLI's arguments: everything about the job is in the spec file; the flags say where to write and how to answer.</summary>
+    internal static List<string> BuildArguments(string specFile, string outputFolder) =>
+        ["generate", "--spec", specFile, "--out", outputFolder, "--json"];
 
     private async Task RenewUntilDoneAsync(ClaimedJob job, Renewals renewals, HeartbeatPipe heartbeat, Action<StopReason> stop, CancellationToken done)
     {

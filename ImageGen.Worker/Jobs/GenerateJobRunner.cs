@@ -10,7 +10,7 @@ using ImageGen.Core.Telemetry;
 namespace ImageGen.Worker.Jobs;
 
 /// <summary>
-/// Runs one claimed generate job, start to end: its span and log scope, its payload, a run for the claim, the CLI under
+/// Runs one claimed generate job, start to end: its span and log scope, its spec, a run for the claim, the CLI under
 /// <see cref="CliSupervisor"/>, the output through <see cref="RunIngest"/>, and one outcome through
 /// <see cref="AttemptRecorder"/>. A cancel, a timeout, a lost lease or a shutdown stops the CLI; files never outlive a run
 /// that did not succeed.
@@ -57,7 +57,7 @@ public sealed partial class GenerateJobRunner(
                 : $"The worker failed while running the job: {e.Message}";
             try
             {
-                await recorder.FailAsync(job, runId, GeneratePayload.ModelOf(job.PayloadJson), new RunOutcome.Failed(message, Transient: true));
+                await recorder.FailAsync(job, runId, JobSpec.ModelOf(job.PayloadJson), new RunOutcome.Failed(message, Transient: true));
             }
             catch (Exception recordFailure)
             {
@@ -73,56 +73,64 @@ public sealed partial class GenerateJobRunner(
 
     private async Task<bool> ExecuteAsync(ClaimedJob job, ClaimTiming claim, Action<long> started, CancellationToken releaseToken)
     {
-        GeneratePayload payload;
+        JobSpec spec;
         try
         {
-            payload = GeneratePayload.FromJson(job.PayloadJson);
+            spec = JobSpec.Parse(job.PayloadJson);
         }
         catch (JsonException e)
         {
-            await recorder.FailAsync(job, null, "unknown", new RunOutcome.Failed($"The job's payload is not valid: {e.Message}", Transient: false));
+            await recorder.FailAsync(job, null, "unknown", new RunOutcome.Failed($"The job's spec is not valid: {e.Message}", Transient: false));
             return false;
         }
-        metrics.Started(payload.Model, time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt));
-        Activity.Current?.SetTag("imagegen.model", payload.Model);
+        metrics.Started(spec.Model, time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt));
+        Activity.Current?.SetTag("imagegen.model", spec.Model);
 
-        if (await runs.StartAsync(job, payload) is not { } run)
+        if (await runs.StartAsync(job, spec) is not { } run)
         {
             LogLeaseLost(logger, job.Id);
             return false;
         }
         started(run.RunId);
-        LogRunStarted(logger, job.Id, run.RunId, payload.Model, job.Attempt);
+        LogRunStarted(logger, job.Id, run.RunId, spec.Model, job.Attempt);
         using var runScope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.RunId });
         Activity.Current?.SetTag("imagegen.run.id", run.RunId);
 
         var scratch = images.ScratchFolder(job.Id, job.ClaimToken);
         try
         {
-            Directory.CreateDirectory(scratch);
-            var promptFile = Path.Combine(scratch, "prompt.txt");
-            await File.WriteAllTextAsync(promptFile, payload.ComposedPrompt, CancellationToken.None);
-            var output = Path.Combine(scratch, "out");
-            JobInputs inputs;
+            JobSpec attempt;
             try
             {
-                inputs = await JobInputs.ResolveAsync(payload, images);
+                attempt = await JobInputs.LocalizeAsync(spec.Remaining(run.Received), images);
             }
             catch (JobInputException e)
             {
-                // The payload names a file that is gone or changed: no retry brings it back.
-                await recorder.FailAsync(job, run.RunId, payload.Model, new RunOutcome.Failed(e.Message, Transient: false));
+                // The spec names a file that is gone or changed: no retry brings it back.
+                await recorder.FailAsync(job, run.RunId, spec.Model, new RunOutcome.Failed(e.Message, Transient: false));
                 return false;
             }
             if (run.Received > 0)
             {
-                LogAskingForTheRest(logger, job.Id, payload.Count - run.Received, payload.Count);
+                LogAskingForTheRest(logger, job.Id, attempt.Count, spec.Count);
             }
+            Directory.CreateDirectory(scratch);
+            var specFile = Path.Combine(scratch, "job.json");
+            await File.WriteAllTextAsync(specFile, attempt.ToJson(indented: true), CancellationToken.None);
+            var output = Path.Combine(scratch, "out");
             // The brand's rules and logos are read while the CLI runs, off this thread: they are ready when its files are.
-            var brandLoad = Task.Run(() => LoadBrandAsync(job, payload), CancellationToken.None);
-            var result = await supervisor.RunAsync(job, payload, inputs, run.Received, promptFile, output, claim, releaseToken);
+            var brandLoad = Task.Run(() => LoadBrandAsync(job, spec), CancellationToken.None);
+            var result = await supervisor.RunAsync(job, spec, specFile, output, claim, releaseToken);
             using var brand = await brandLoad;
-            return await FinishAsync(job, payload, run, result, output, brand);
+            var end = AttemptEnd.Decide(result, supervisor.JobTimeoutFor(spec));
+            if (end is AttemptEnd.Ingest ingestion)
+            {
+                return await StoreAsync(job, spec, run, result, ingestion, output, brand, () => DeleteScratch(scratch));
+            }
+            // Free the attempt's disk before writing its outcome: on a full disk the scratch is what fills it, and the
+            // outcome's write would otherwise fail until the lease ran out.
+            DeleteScratch(scratch);
+            return await SettleAsync(job, spec, run, result, end);
         }
         finally
         {
@@ -131,11 +139,11 @@ public sealed partial class GenerateJobRunner(
     }
 
     /// <summary>The brand check's context for the job; never throws: rules that cannot be read mark every candidate "not checked".</summary>
-    private async Task<BrandCheckContext?> LoadBrandAsync(ClaimedJob job, GeneratePayload payload)
+    private async Task<BrandCheckContext?> LoadBrandAsync(ClaimedJob job, JobSpec spec)
     {
         try
         {
-            var context = await brandChecks.ForAsync(payload);
+            var context = await brandChecks.ForAsync(spec);
             foreach (var problem in context?.LogoProblems ?? [])
             {
                 LogBrandLogoProblem(logger, job.Id, problem);
@@ -146,53 +154,54 @@ public sealed partial class GenerateJobRunner(
         {
             LogBrandRulesUnread(logger, e, job.Id);
             var why = StorageTrouble.From(e)?.Message ?? e.Message;
-            return BrandCheckContext.Unreadable($"The brand's rules could not be read: {why}", payload.BrandRevisionId);
+            return BrandCheckContext.Unreadable($"The brand's rules could not be read: {why}", spec.Origin?.BrandRevisionId);
         }
     }
 
-    private async Task<bool> FinishAsync(ClaimedJob job, GeneratePayload payload, RunStart run, SupervisedRun result, string output, BrandCheckContext? brand)
+    /// <summary>Records an attempt that kept no images: lost, stopped, or failed.</summary>
+    private async Task<bool> SettleAsync(ClaimedJob job, JobSpec spec, RunStart run, SupervisedRun result, AttemptEnd end)
     {
-        switch (result.Stop)
+        switch (end)
         {
-            case StopReason.LeaseLost:
+            case AttemptEnd.LeaseLost:
                 LogLeaseLost(logger, job.Id);
                 return false;
-            case StopReason.CancelRequested:
-                await recorder.FinishAsync(job, run.RunId, new RunOutcome.Canceled("Canceled by request while running."));
-                metrics.Canceled(payload.Model, result.Ran);
+            case AttemptEnd.Stopped(var outcome):
+                await recorder.FinishAsync(job, run.RunId, outcome);
+                if (outcome is RunOutcome.Canceled)
+                {
+                    metrics.Canceled(spec.Model, result.Ran);
+                }
                 return false;
-            case StopReason.Shutdown:
-                await recorder.FinishAsync(job, run.RunId, new RunOutcome.Released("Stopped at worker shutdown; the job went back to the queue."));
+            case AttemptEnd.Failed(var failure, var exitCode):
+                Activity.Current?.SetStatus(ActivityStatusCode.Error, failure.Message);
+                await recorder.FailAsync(job, run.RunId, spec.Model, failure, exitCode);
                 return false;
-            case StopReason.TimedOut:
-                await recorder.FailAsync(job, run.RunId, payload.Model,
-                    new RunOutcome.Failed($"imagegen did not finish within {supervisor.JobTimeoutFor(payload).TotalSeconds:0} s and was stopped.", Transient: true));
-                return false;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(end), end, "An attempt that lists images is stored, not settled.");
         }
+    }
 
-        var outcome = result.Outcome!;
-        // A provider that failed part-way still left the images it made, listed in a manifest: they are kept below.
-        var shortfall = outcome.ExitCode != ExitCodes.Success && HasImages(outcome.StandardOutput);
-        if (outcome.ExitCode != ExitCodes.Success && !shortfall)
-        {
-            // Usage and permanent errors will fail again; anything else (transient, a crash) is worth another try.
-            var transient = outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent);
-            Activity.Current?.SetStatus(ActivityStatusCode.Error, result.Explanation);
-            await recorder.FailAsync(job, run.RunId, payload.Model, new RunOutcome.Failed(result.Explanation!, transient, result.RetryAfter), outcome.ExitCode);
-            return false;
-        }
-
+    /// <summary>
+    /// Takes in the images the CLI listed (checked, hashed, thumbnailed, brand-checked, committed to the run's place) and
+    /// records them in one fenced transaction; files never outlive a run whose record did not commit.
+    /// </summary>
+    private async Task<bool> StoreAsync(ClaimedJob job, JobSpec spec, RunStart run, SupervisedRun result, AttemptEnd.Ingest ingestion,
+        string output, BrandCheckContext? brand, Action freeScratch)
+    {
         using var store = ImageGenTelemetry.Source.StartActivity("job.store");
         IngestedRun ingested;
         try
         {
-            ingested = await ingest.StoreAsync(outcome.StandardOutput, output, run.Place, payload.Background, brand);
+            ingested = await ingest.StoreAsync(ingestion.Manifest, output, run.Place, spec.Background, brand);
         }
         catch (RunIngestException e)
         {
-            await recorder.FailAsync(job, run.RunId, payload.Model, new RunOutcome.Failed(e.Message, Transient: true));
+            freeScratch();
+            await recorder.FailAsync(job, run.RunId, spec.Model, new RunOutcome.Failed(e.Message, Transient: true));
             return false;
         }
+        freeScratch();
 
         var stored = ingested.Images;
         if (brand is not null)
@@ -206,10 +215,7 @@ public sealed partial class GenerateJobRunner(
                 }
             }
         }
-        RunOutcome.Failed? stoppedShort = shortfall
-            ? new RunOutcome.Failed(result.Explanation ?? ingested.Shortfall?.Message ?? "The provider stopped part-way.",
-                Transient: outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent), result.RetryAfter)
-            : null;
+        var stoppedShort = ingestion.Shortfall;
         RunFinish finish;
         try
         {
@@ -218,7 +224,7 @@ public sealed partial class GenerateJobRunner(
         catch (StorageException e)
         {
             images.Delete(run.Place);
-            await recorder.FailAsync(job, run.RunId, payload.Model,
+            await recorder.FailAsync(job, run.RunId, spec.Model,
                 new RunOutcome.Failed($"The images were made but could not be recorded, so none were kept. {e.Trouble.Message}", Transient: true));
             return false;
         }
@@ -230,8 +236,8 @@ public sealed partial class GenerateJobRunner(
         if (stoppedShort is not null && finish is RunFinish.WillRetry or RunFinish.Failed)
         {
             // The images are recorded with their run; the job failed (or will ask for the rest) with the provider's reason.
-            metrics.Failed(payload.Model, time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt), finish == RunFinish.WillRetry);
-            LogStoppedShort(logger, job.Id, run.RunId, stored.Count, payload.Count - run.Received, stoppedShort.Message);
+            metrics.Failed(spec.Model, time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(job.CreatedAt), finish == RunFinish.WillRetry);
+            LogStoppedShort(logger, job.Id, run.RunId, stored.Count, spec.Count - run.Received, stoppedShort.Message);
             return false;
         }
         if (finish != RunFinish.Succeeded)
@@ -239,24 +245,9 @@ public sealed partial class GenerateJobRunner(
             images.Delete(run.Place);
             return false;
         }
-        metrics.Succeeded(payload.Model, result.Ran, stored.Count, stored.Sum(i => i.Bytes), payload.Format);
+        metrics.Succeeded(spec.Model, result.Ran, stored.Count, stored.Sum(i => i.Bytes), spec.Format);
         LogSucceeded(logger, job.Id, run.RunId, stored.Count, Path.GetDirectoryName(stored[0].RelativePath) ?? "");
         return true;
-    }
-
-    /// <summary>Whether the CLI's stdout is a manifest listing images (a run that stopped short), not just an error.</summary>
-    private static bool HasImages(string stdout)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(stdout);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("images", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static void RecordSpan(string name, DateTimeOffset start, DateTimeOffset end)

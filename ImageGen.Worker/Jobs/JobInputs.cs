@@ -8,37 +8,40 @@ namespace ImageGen.Worker.Jobs;
 public sealed class JobInputException(string message) : Exception(message);
 
 /// <summary>
-/// The local files of a job's snapshotted inputs, checked against the hashes its payload recorded when it was queued, so
-/// the CLI sends exactly what the user chose (or the job fails, saying which file is wrong).
+/// A job's snapshotted input files made local for the CLI: each one's place under the data folder becomes its real path,
+/// after checking it against the hash the spec recorded when the job was queued, so the CLI sends exactly what the user
+/// chose (or the job fails, saying which file is wrong). The CLI checks the hash again as it reads the file.
 /// </summary>
-public sealed record JobInputs(IReadOnlyList<string> References, string? Source)
+public static class JobInputs
 {
-    public static JobInputs None { get; } = new([], null);
-
     /// <exception cref="JobInputException">A file is missing from the store or its content changed.</exception>
-    public static async Task<JobInputs> ResolveAsync(GeneratePayload payload, IImageStore store)
+    public static async Task<JobSpec> LocalizeAsync(JobSpec spec, IImageStore store)
     {
-        if (payload.References is not { Count: > 0 } && payload.Source is null)
+        if (spec.References is not { Count: > 0 } && spec.Source is null && spec.Mask is null)
         {
-            return None;
+            return spec;
         }
-        var references = new List<string>();
-        foreach (var reference in payload.References ?? [])
+        var references = new List<InputFile>();
+        foreach (var reference in spec.References ?? [])
         {
             references.Add(await CheckedAsync(reference, store, "reference"));
         }
-        var source = payload.Source is { } s ? await CheckedAsync(s, store, "source image") : null;
-        return new JobInputs(references, source);
+        return spec with
+        {
+            References = references.Count == 0 ? null : references,
+            Source = spec.Source is { } source ? await CheckedAsync(source, store, "source image") : null,
+            Mask = spec.Mask is { } mask ? await CheckedAsync(mask, store, "mask") : null,
+        };
     }
 
-    private static async Task<string> CheckedAsync(InputFile input, IImageStore store, string what)
+    private static async Task<InputFile> CheckedAsync(InputFile input, IImageStore store, string what)
     {
         var file = store.LocalFile(input.Path)
             ?? throw new JobInputException($"The {what} {input.Describe()} is missing from the data folder; queue the job again with the files that are there.");
         await using var stream = File.OpenRead(file);
         var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
         return hash == input.Sha256
-            ? file
+            ? input with { Path = file }
             : throw new JobInputException($"The {what} {input.Describe()} changed after the job was queued (its SHA-256 is now {hash[..8]}); nothing was sent.");
     }
 }

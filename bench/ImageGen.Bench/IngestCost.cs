@@ -27,6 +27,7 @@ internal static class IngestCost
             var generated = await Cli.Wrap(cli)
                 .WithArguments(["generate", "--prompt", "a lighthouse #224466 #f0c040", "--seed", "7", "--count", count.ToString(CultureInfo.InvariantCulture), "--background", background, "--out", template, "--json"])
                 .ExecuteBufferedAsync();
+            var manifest = CliReport.Parse(generated.StandardOutput).Manifest!;
             var root = new DataRoot(BenchPaths.NewDataDirectory($"ingest-{count}"));
             var ingest = new RunIngest(new LocalImageStore(root));
             var timings = new List<double>();
@@ -39,7 +40,7 @@ internal static class IngestCost
                     File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
                 }
                 var started = Stopwatch.GetTimestamp();
-                await ingest.StoreAsync(generated.StandardOutput, folder, new RunPlace("p", "w", i), background);
+                await ingest.StoreAsync(manifest, folder, new RunPlace("p", "w", i), background);
                 if (i >= 2)
                 {
                     timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

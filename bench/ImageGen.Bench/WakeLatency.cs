@@ -34,7 +34,7 @@ internal static class WakeLatency
         http.DefaultRequestHeaders.Add(WorkerAccess.HeaderName, WorkerAccess.NoKey);
         await BenchProcess.WaitUpAsync($"http://127.0.0.1:{port}/health");
 
-        var payload = new GeneratePayload { Model = OfflineProceduralModel.Id, ComposedPrompt = "bench" }.ToJson();
+        var payload = new JobSpec { Model = OfflineProceduralModel.Id, Prompt = "bench" }.ToJson();
         foreach (var wake in new[] { false, true })
         {
             var latencies = new List<double>();

@@ -60,7 +60,7 @@ public sealed class PostgresModeFacts
         var projectId = (await catalog.CreateProjectAsync("Launch", "launch", null, cancellationToken))!.Value;
         var itemId = (await catalog.CreateWorkItemAsync(projectId, "Hero", "hero", "other", "a cup", "", null, cancellationToken))!.Value;
         var queue = StorageServices.CreateQueue(database, new LocalImageStore(root), TimeProvider.System, Options.Create(new QueueOptions()));
-        var payload = new GeneratePayload { WorkItemId = itemId, Model = "offline/procedural", ComposedPrompt = "a cup", Count = 2, Size = "256x256", Seed = 3 };
+        var payload = new JobSpec { Model = "offline/procedural", Prompt = "a cup", Count = 2, Size = "256x256", Seed = 3, Origin = new JobOrigin { WorkItemId = itemId } };
         var jobId = (await queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = itemId }, cancellationToken)).JobId;
 
         var job = await Eventually.GetAsync(() => queue.GetAsync(jobId, cancellationToken), j => j!.Status is JobStatus.Succeeded or JobStatus.Failed,

@@ -128,8 +128,8 @@ public sealed class GenerateCommandFacts
 
     [Theory]
     [InlineData(new[] { "generate", "--prompt", "x" }, "--out")]
-    [InlineData(new[] { "generate", "--out", "OUT" }, "exactly one of --prompt or --prompt-file")]
-    [InlineData(new[] { "generate", "--prompt", "x", "--prompt-file", "p.txt", "--out", "OUT" }, "exactly one of --prompt or --prompt-file")]
+    [InlineData(new[] { "generate", "--out", "OUT" }, "exactly one of --prompt, --prompt-file or --spec")]
+    [InlineData(new[] { "generate", "--prompt", "x", "--prompt-file", "p.txt", "--out", "OUT" }, "exactly one of --prompt, --prompt-file or --spec")]
     [InlineData(new[] { "generate", "--prompt", "x", "--model", "nope/model", "--out", "OUT" }, "Unknown model 'nope/model'")]
     [InlineData(new[] { "generate", "--prompt", "x", "--size", "big", "--out", "OUT" }, "Size 'big' is not WIDTHxHEIGHT")]
     [InlineData(new[] { "generate", "--prompt", "x", "--count", "9", "--out", "OUT" }, "--count 9 is out of range")]

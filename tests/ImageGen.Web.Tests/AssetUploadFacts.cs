@@ -98,7 +98,7 @@ public sealed class AssetUploadFacts
         ], $"{Item}?handler=Generate");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var payload = GeneratePayload.FromJson(await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT payload_json FROM jobs")) ?? "");
+        var payload = JobSpec.Parse(await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT payload_json FROM jobs")) ?? "");
         var assets = (await database.ReadAsync(c => c.QueryAsync<(long Id, string Sha256, string Path)>("SELECT id, sha256, path FROM assets ORDER BY id"))).ToList();
         Assert.Equal([(2L, assets[1].Sha256, assets[1].Path, "style"), (1L, assets[0].Sha256, assets[0].Path, "logo")],
             payload.References!.Select(r => (r.AssetId!.Value, r.Sha256, r.Path, r.Role!)).ToList());

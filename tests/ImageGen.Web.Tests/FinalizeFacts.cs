@@ -114,10 +114,10 @@ public sealed class MoreLikeThisFacts
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var queue = web.Services.GetRequiredService<ImageGen.Core.Queue.IJobQueue>();
         var job = (await queue.GetAsync(2))!; // job 1 is the seeded run's
-        var payload = ImageGen.Core.Generation.GeneratePayload.FromJson(job.PayloadJson);
-        Assert.Equal(("offline/procedural", "png", "640x360", 3, 41L, 1L), (payload.Model, payload.Format, payload.Size!, payload.Count, payload.Seed!.Value, payload.ParentRunId!.Value));
-        Assert.Equal("warmer light", payload.Adjustment);
-        Assert.EndsWith("Adjustment:\nwarmer light", payload.ComposedPrompt, StringComparison.Ordinal);
+        var payload = ImageGen.Core.Generation.JobSpec.Parse(job.PayloadJson);
+        Assert.Equal(("offline/procedural", "png", "640x360", 3, 41L, 1L), (payload.Model, payload.Format, payload.Size!, payload.Count, payload.Seed!.Value, payload.Origin!.ParentRunId!.Value));
+        Assert.Equal("warmer light", payload.Origin!.Adjustment);
+        Assert.EndsWith("Adjustment:\nwarmer light", payload.Prompt, StringComparison.Ordinal);
         // The offline model takes a source image: the candidate itself goes in, snapshotted by path and hash.
         var sha256 = await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT sha256 FROM run_images WHERE id = 2"));
         Assert.Equal((2L, sha256), (payload.Source!.ImageId!.Value, payload.Source.Sha256));
@@ -138,9 +138,9 @@ public sealed class MoreLikeThisFacts
             new Dictionary<string, string> { ["imageId"] = "2", ["idempotencyKey"] = "k9" }, "/projects/launch/items/hero?handler=MoreLikeThis");
 
         var job = (await web.Services.GetRequiredService<ImageGen.Core.Queue.IJobQueue>().GetAsync(2))!;
-        var payload = ImageGen.Core.Generation.GeneratePayload.FromJson(job.PayloadJson);
+        var payload = ImageGen.Core.Generation.JobSpec.Parse(job.PayloadJson);
         Assert.Null(payload.Source);
-        Assert.Equal(1L, payload.ParentRunId);
+        Assert.Equal(1L, payload.Origin!.ParentRunId);
         Assert.Contains("compat/default takes no input image, so this is a variation of the prompt and seed",
             await Forms.GetPageAsync(client, "/projects/launch/items/hero"), StringComparison.Ordinal);
     }

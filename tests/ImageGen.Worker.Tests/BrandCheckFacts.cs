@@ -53,10 +53,7 @@ public sealed class BrandCheckFacts
         await host.StartAsync();
         await AddBrandAsync(host, Guide, logoBytes: "not a png at all");
 
-        var jobId = await host.EnqueueAsync(new GeneratePayload
-        {
-            Model = "offline/procedural", ComposedPrompt = "a hero banner\n" + Guide, Count = 2, Size = "256x128", Seed = 5, BrandRevisionId = 1,
-        });
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "offline/procedural", Prompt = "a hero banner\n" + Guide, Count = 2, Size = "256x128", Seed = 5, Origin = new JobOrigin { BrandRevisionId = 1 } });
         await host.WaitForStatusAsync(jobId, JobStatus.Succeeded);
 
         var rows = (await host.ReadAsync(c => c.QueryAsync<CheckRow>("SELECT brand_verdict, brand_score, brand_json FROM run_images ORDER BY id"))).ToList();

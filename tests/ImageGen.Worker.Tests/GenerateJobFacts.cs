@@ -23,10 +23,7 @@ public sealed class GenerateJobFacts
         await using var host = new WorkerTestHost();
         await host.StartAsync();
 
-        var jobId = await host.EnqueueAsync(new GeneratePayload
-        {
-            Model = "offline/procedural", ComposedPrompt = "a hero banner #1144aa #ffcc00", Count = 2, Size = "256x128", Seed = 5, Adjustment = "brighter",
-        });
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "offline/procedural", Prompt = "a hero banner #1144aa #ffcc00", Count = 2, Size = "256x128", Seed = 5, Origin = new JobOrigin { Adjustment = "brighter" } });
         var job = await host.WaitForStatusAsync(jobId, JobStatus.Succeeded);
 
         Assert.Equal(1, job.Attempt);

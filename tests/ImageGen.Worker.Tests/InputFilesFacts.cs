@@ -25,20 +25,19 @@ public sealed class InputFilesFacts
         var logo = Asset(host, "logo #c2410c", "logo.png");
         var source = Asset(host, "source #1c1917 #fafaf9", "source.png") with { AssetId = null, Role = null, ImageId = 7 };
 
-        var jobId = await host.EnqueueAsync(new GeneratePayload
-        {
-            Model = "offline/procedural", ComposedPrompt = "an icon", Count = 1, Size = "64x64", Seed = 1,
-            References = [logo], Source = source, Background = Backgrounds.Transparent,
-        });
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "offline/procedural", Prompt = "an icon", Count = 1, Size = "64x64", Seed = 1,
+            References = [logo], Source = source, Background = Backgrounds.Transparent });
         await host.WaitForStatusAsync(jobId, JobStatus.Succeeded);
 
-        var settings = RunSettings.TryParse(await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT settings_json FROM runs")))!;
+        var settings = JobSpec.ForRun(await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT settings_json FROM runs")), "", "");
         Assert.Equal([logo.Sha256], settings.References!.Select(r => r.Sha256));
         Assert.Equal((7L, source.Sha256), (settings.Source!.ImageId!.Value, settings.Source.Sha256));
         Assert.Equal(Backgrounds.Transparent, settings.Background);
         var path = await host.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT path FROM run_images"));
         var sidecar = GenerateManifest.FromJson(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(host.Root.ResolveRelative(path!)!)!, GenerateManifest.SidecarFileName)));
         Assert.Equal([("source", source.Sha256), ("reference", logo.Sha256)], sidecar.Inputs!.Select(i => (i.Role, i.Sha256)).ToList());
+        // The sidecar echoes the spec the worker handed the CLI: the same job, its inputs at their real paths, pinned.
+        Assert.Equal(("an icon", source.Sha256, host.Root.ResolveRelative(source.Path)), (sidecar.Spec!.Prompt, sidecar.Spec.Source!.Sha256, sidecar.Spec.Source.Path));
         // The offline model honoured the transparent background: no warning on the candidate.
         Assert.Null(await host.ReadAsync(c => c.ExecuteScalarAsync<string?>("SELECT warning FROM run_images")));
     }
@@ -51,7 +50,7 @@ public sealed class InputFilesFacts
         var logo = Asset(host, "logo #c2410c", "logo.png");
         File.WriteAllBytes(host.Root.ResolveRelative(logo.Path)!, ImageEncoder.EncodeRgb(new byte[40 * 40 * 3], 40, 40, ImageFormats.Png, null));
 
-        var jobId = await host.EnqueueAsync(new GeneratePayload { Model = "offline/procedural", ComposedPrompt = "an icon", References = [logo] });
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "offline/procedural", Prompt = "an icon", References = [logo] });
         var job = await host.WaitForStatusAsync(jobId, JobStatus.Failed);
 
         Assert.Equal(1, job.Attempt); // not worth a retry: the file will not change back
@@ -66,7 +65,7 @@ public sealed class InputFilesFacts
         await host.StartAsync();
         var gone = new InputFile("assets/ab/abcdef.png", new string('a', 64), ImageFormats.Png, "gone.png") { AssetId = 9, Role = AssetRoles.Style };
 
-        var jobId = await host.EnqueueAsync(new GeneratePayload { Model = "offline/procedural", ComposedPrompt = "an icon", References = [gone] });
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "offline/procedural", Prompt = "an icon", References = [gone] });
         var job = await host.WaitForStatusAsync(jobId, JobStatus.Failed);
 
         Assert.Equal(1, job.Attempt);

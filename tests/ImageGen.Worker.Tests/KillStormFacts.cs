@@ -42,7 +42,7 @@ public sealed partial class KillStormFacts
         var jobIds = new List<long>();
         for (var i = 0; i < Jobs; i++)
         {
-            jobIds.Add(await host.EnqueueAsync(new GeneratePayload { Model = "compat/default", ComposedPrompt = $"storm job {i}", Count = 1 }, maxAttempts: 25));
+            jobIds.Add(await host.EnqueueAsync(new JobSpec { Model = "compat/default", Prompt = $"storm job {i}", Count = 1 }, maxAttempts: 25));
         }
 
         // Sample the process table: the CLIs of this data folder, by the job named in their --out folder.

@@ -93,7 +93,7 @@ public sealed class LifecycleFacts
         host.Settings["Storage:BusyTimeout"] = "00:00:00.2";
         host.Settings["IMAGEGEN_COMPAT_BASE_URL"] = provider.Url;
         await host.StartAsync();
-        var jobId = await host.EnqueueAsync(new GeneratePayload { Model = "compat/default", ComposedPrompt = "busy-db job", Count = 1 }, maxAttempts: 1);
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "compat/default", Prompt = "busy-db job", Count = 1 }, maxAttempts: 1);
         await Eventually.TrueAsync(() => provider.InFlight == 1, TimeSpan.FromSeconds(30), "the CLI to call the provider");
 
         // Another program holds the write lock for 3 s: longer than the heartbeat timeout, shorter than the lease.

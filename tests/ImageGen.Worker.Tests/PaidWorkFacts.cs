@@ -67,7 +67,7 @@ public sealed class PaidWorkFacts
         host.Settings["Queue:RetryBaseDelay"] = "00:00:00.2";
         await host.StartAsync();
 
-        var jobId = await host.EnqueueAsync(new GeneratePayload { Model = "google/gemini-3.1-flash-image", ComposedPrompt = "a hero", Count = 3, Size = "32x32" });
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "google/gemini-3.1-flash-image", Prompt = "a hero", Count = 3, Size = "32x32" });
         await host.WaitForStatusAsync(jobId, JobStatus.Succeeded);
 
         Assert.Equal(4, gemini.Calls); // 3 asked, 1 failed, and only the missing one asked again
@@ -99,7 +99,7 @@ public sealed class PaidWorkFacts
         host.Settings["IMAGEGEN_REQUEST_TIMEOUT"] = "1";
         await host.StartAsync();
 
-        var jobId = await host.EnqueueAsync(new GeneratePayload { Model = "google/gemini-3.1-flash-image", ComposedPrompt = "a slow hero", Count = 1, Size = "32x32" });
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "google/gemini-3.1-flash-image", Prompt = "a slow hero", Count = 1, Size = "32x32" });
         var job = await host.WaitForStatusAsync(jobId, JobStatus.Failed);
 
         Assert.Equal(1, gemini.Calls);

@@ -38,7 +38,7 @@ public sealed class SecretsFacts
 
         await using var host = new WorkerTestHost();
         await ImageGen.Core.Storage.Migrator.MigrateAsync(host.Database);
-        var jobId = await host.EnqueueAsync(new GeneratePayload { Model = "openai/gpt-image-2", ComposedPrompt = "a cup", Count = 1 });
+        var jobId = await host.EnqueueAsync(new JobSpec { Model = "openai/gpt-image-2", Prompt = "a cup", Count = 1 });
         string logs;
         using (var worker = ServiceProcess.StartWorker(host.Root.Path, new Dictionary<string, string>
         {

@@ -74,6 +74,9 @@ public sealed class WorkerTestHost : IAsyncDisposable
     /// <summary>A client that sends no key.</summary>
     public HttpClient AnonymousClient => Factory.CreateClient();
 
+    /// <summary>Changes to the worker's services (a decorator that watches a port), applied after its own.</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services { get; set; }
+
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Call StartAsync first.");
 
     public async Task StartAsync()
@@ -90,6 +93,10 @@ public sealed class WorkerTestHost : IAsyncDisposable
             {
                 b.UseSetting(key, value);
             }
+            if (Services is { } services)
+            {
+                b.ConfigureServices(services);
+            }
         });
         _ = _factory.Server; // starts the host, and with it the poller
     }
@@ -104,7 +111,7 @@ public sealed class WorkerTestHost : IAsyncDisposable
     }
 
     /// <summary>Queues a generate job for project "demo", work item "hero".</summary>
-    public async Task<long> EnqueueAsync(GeneratePayload? payload = null, int maxAttempts = 3)
+    public async Task<long> EnqueueAsync(JobSpec? payload = null, int maxAttempts = 3)
     {
         var workItemId = await Database.WriteAsync(async (c, t) =>
         {
@@ -115,8 +122,8 @@ public sealed class WorkerTestHost : IAsyncDisposable
                 """, transaction: t);
             return 1L;
         });
-        payload ??= new GeneratePayload { Model = "offline/procedural", ComposedPrompt = "a hero banner #1144aa #ffcc00", Count = 2, Size = "256x128", Seed = 5 };
-        payload = payload with { WorkItemId = workItemId };
+        payload ??= new JobSpec { Model = "offline/procedural", Prompt = "a hero banner #1144aa #ffcc00", Count = 2, Size = "256x128", Seed = 5 };
+        payload = payload with { Origin = (payload.Origin ?? new JobOrigin()) with { WorkItemId = workItemId } };
         var result = await Queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = workItemId, MaxAttempts = maxAttempts });
         return result.JobId;
     }

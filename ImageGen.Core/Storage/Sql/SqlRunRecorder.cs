@@ -14,19 +14,21 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
 {
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public async Task<RunStart?> StartAsync(ClaimedJob job, GeneratePayload payload, CancellationToken cancellationToken = default)
+    public async Task<RunStart?> StartAsync(ClaimedJob job, JobSpec spec, CancellationToken cancellationToken = default)
     {
-        var settingsJson = RunSettings.Of(payload).ToJson();
+        // The run keeps the whole spec it was made with: its pages read it typed (JobSpec.ForRun).
+        var settingsJson = spec.ToJson();
+        var origin = spec.Origin ?? new JobOrigin();
         var (start, lost) = await database.WriteAsync<(RunStart?, IReadOnlyList<RunPlace>)>(async (c, t) =>
         {
             var now = Now;
             var runId = await c.ExecuteScalarAsync<long?>("""
                 INSERT INTO runs (work_item_id, job_id, attempt, model, prompt, settings_json, status, parent_run_id, adjustment, brand_revision_id, created_at, updated_at)
-                SELECT @WorkItemId, @Id, @Attempt, @Model, @ComposedPrompt, @settingsJson, 'running', @ParentRunId, @Adjustment, @BrandRevisionId, @now, @now
+                SELECT @WorkItemId, @Id, @Attempt, @Model, @Prompt, @settingsJson, 'running', @ParentRunId, @Adjustment, @BrandRevisionId, @now, @now
                 WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @Id AND claim_token = @ClaimToken AND status = 'running')
                 RETURNING id
                 """,
-                new { payload.WorkItemId, job.Id, job.Attempt, payload.Model, payload.ComposedPrompt, settingsJson, payload.ParentRunId, payload.Adjustment, payload.BrandRevisionId, job.ClaimToken, now },
+                new { origin.WorkItemId, job.Id, job.Attempt, spec.Model, spec.Prompt, settingsJson, origin.ParentRunId, origin.Adjustment, origin.BrandRevisionId, job.ClaimToken, now },
                 t);
             if (runId is not { } id)
             {
@@ -37,7 +39,7 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
             var lost = await queue.CloseRunsAsync(c, t, [job.Id], RunStatus.Failed, QueueMessages.LostRun + " The job was claimed again.", now, exceptRunId: id);
             var slugs = await c.QuerySingleOrDefaultAsync<(string, string)?>("""
                 SELECT p.slug, w.slug FROM work_items w JOIN projects p ON p.id = w.project_id WHERE w.id = @workItemId
-                """, new { workItemId = job.WorkItemId ?? payload.WorkItemId }, t);
+                """, new { workItemId = job.WorkItemId ?? origin.WorkItemId }, t);
             var place = slugs is var (project, item) ? new RunPlace(project, item, id) : RunPlace.Unfiled(job.Id, id);
             // Images this job, or a job it is a retry of, already got from runs that stopped short: asked for no more.
             var received = await c.ExecuteScalarAsync<long>("""

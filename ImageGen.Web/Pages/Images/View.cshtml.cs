@@ -17,7 +17,7 @@ public sealed class ViewModel(RunQueries runs, FinalStore finals) : PageModel
 
     public RunImageView Image { get; private set; } = null!;
     public ImageOrigin Origin { get; private set; } = null!;
-    public RunSettings? Settings { get; private set; }
+    public JobSpec? Settings { get; private set; }
     public long? Previous { get; private set; }
     public long? Next { get; private set; }
     public long Position { get; private set; }
@@ -35,7 +35,7 @@ public sealed class ViewModel(RunQueries runs, FinalStore finals) : PageModel
         }
         Image = image;
         Origin = origin;
-        Settings = RunSettings.TryParse(origin.SettingsJson);
+        Settings = origin.Spec;
         if (origin.WorkItemId is { } workItemId)
         {
             (Previous, Next, Position, Total) = await runs.NeighboursAsync(id, workItemId, cancellationToken);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Telemetry;
@@ -16,8 +15,11 @@ public sealed class DetailsModel(IJobQueue queue, JobQueries jobs, RunQueries ru
 
     public JobRecord Job { get; private set; } = null!;
     public JobListItem Summary { get; private set; } = null!;
-    public GeneratePayload? Payload { get; private set; }
-    public string PayloadJson { get; private set; } = "";
+    /// <summary>The job's spec as stored (any older shape upgraded); null when it cannot be read.</summary>
+    public JobSpec? Spec => Job.Spec;
+
+    /// <summary>The spec as the worker hands it to the CLI (indented), or the stored text when it cannot be read.</summary>
+    public string SpecJson => Spec?.ToJson(indented: true) ?? Job.PayloadJson;
     public IReadOnlyList<RunView> Runs { get; private set; } = [];
     public string LiveVersion { get; private set; } = "";
 
@@ -39,15 +41,6 @@ public sealed class DetailsModel(IJobQueue queue, JobQueries jobs, RunQueries ru
         Job = job;
         Paused = Job.Status == JobStatus.Queued && await queue.IsPausedAsync(cancellationToken);
         Summary = (await jobs.GetListItemAsync(id, cancellationToken))!;
-        PayloadJson = Pretty(job.PayloadJson);
-        try
-        {
-            Payload = GeneratePayload.FromJson(job.PayloadJson);
-        }
-        catch (JsonException)
-        {
-            Payload = null; // shown raw below; the worker reports the same problem as the job's error
-        }
         Runs = await runs.ForJobAsync(id, cancellationToken);
         LiveVersion = await jobs.VersionAsync(cancellationToken);
         if (job.Status is JobStatus.Queued or JobStatus.Running)
@@ -73,25 +66,12 @@ public sealed class DetailsModel(IJobQueue queue, JobQueries jobs, RunQueries ru
     {
         if (await queue.RetryAsync(id, Activity.Current?.Id, cancellationToken) is { } retryId)
         {
-            metrics.Queued(GeneratePayload.ModelOf((await queue.GetAsync(retryId, cancellationToken))?.PayloadJson));
+            metrics.Queued(JobSpec.ModelOf((await queue.GetAsync(retryId, cancellationToken))?.PayloadJson));
             await worker.WakeAsync(cancellationToken);
             StatusMessage = $"Job #{id} queued again as job #{retryId}.";
             return Redirect($"/jobs/{retryId}");
         }
         StatusMessage = $"Error: job #{id} can only be retried once it has failed or been canceled.";
         return Redirect($"/jobs/{id}");
-    }
-
-    private static string Pretty(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return JsonSerializer.Serialize(document.RootElement, Json.Indented);
-        }
-        catch (JsonException)
-        {
-            return json;
-        }
     }
 }

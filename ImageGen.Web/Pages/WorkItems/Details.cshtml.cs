@@ -110,16 +110,9 @@ public sealed class DetailsModel(
         var results = new List<(string Model, EnqueueResult Result)>();
         foreach (var model in Generate.Models)
         {
-            var settings = new Services.GenerateSettings(model, ImageFormats.Parse(Generate.Format)!,
-                string.IsNullOrWhiteSpace(Generate.Size) ? null : Generate.Size.Trim(),
-                string.IsNullOrWhiteSpace(Generate.AspectRatio) ? null : Generate.AspectRatio.Trim(),
-                Generate.Count, Generate.Seed, string.IsNullOrWhiteSpace(Generate.Adjustment) ? null : Generate.Adjustment.Trim())
-            {
-                Background = Generate.Background, Quality = Generate.Quality, References = references,
-            };
             // One key per model from the form's key: a double submit still makes one job per model.
             var key = Generate.Models.Count == 1 ? Generate.IdempotencyKey : $"{Generate.IdempotencyKey}:{model}";
-            results.Add((model, await submitter.SubmitAsync(found, settings, key, cancellationToken)));
+            results.Add((model, await submitter.SubmitAsync(found, Generate.AskOf(model, references), key, cancellationToken)));
         }
         StatusMessage = results.All(r => !r.Result.Created)
             ? $"Job {string.Join(", ", results.Select(r => $"#{r.Result.JobId}"))} was already queued by this form; no second job was made."
@@ -165,24 +158,20 @@ public sealed class DetailsModel(
         }
         else
         {
-            var previous = RunSettings.TryParse(s.SettingsJson) ?? new RunSettings();
-            var capabilities = models.Find(s.Model)?.Info.Capabilities ?? ModelCapabilities.TextOnly;
+            var previous = s.Spec;
+            var capabilities = models.Find(previous.Model)?.Info.Capabilities ?? ModelCapabilities.TextOnly;
             // Image-to-image where the model takes a source: the candidate itself, with the run's references as far as they
             // still fit beside it. Elsewhere, today's variation of the prompt and seed, and the page says so.
             var imageToImage = capabilities.SourceImage;
             var references = (previous.References ?? []).Take(capabilities.MaxReferences(withSource: imageToImage)).ToList();
-            var settings = new Services.GenerateSettings(s.Model, s.Image.Format, previous.Size, previous.AspectRatio,
-                Math.Clamp(previous.Count, 1, GenerateRequest.MaxCount), s.Image.Seed, adjustment, s.Image.RunId)
-            {
-                Background = previous.Background,
-                Quality = previous.Quality,
-                References = references,
-                Source = imageToImage ? new InputFile(s.Image.Path, s.Image.Sha256, s.Image.Format, s.Image.FileName) { ImageId = s.Image.Id } : null,
-            };
-            var result = await submitter.SubmitAsync(found, settings, string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid().ToString("N") : idempotencyKey, cancellationToken);
+            var ask = new JobSubmitter.Ask(previous.Model, s.Image.Format, previous.Size, previous.AspectRatio,
+                Math.Clamp(previous.Count, 1, JobSpec.MaxCount), s.Image.Seed, previous.Background, previous.Quality, references, adjustment,
+                imageToImage ? new InputFile(s.Image.Path, s.Image.Sha256, s.Image.Format, s.Image.FileName) { ImageId = s.Image.Id } : null,
+                s.Image.RunId);
+            var result = await submitter.SubmitAsync(found, ask, string.IsNullOrWhiteSpace(idempotencyKey) ? Guid.NewGuid().ToString("N") : idempotencyKey, cancellationToken);
             var how = imageToImage
                 ? "image-to-image"
-                : $"seed {s.Image.Seed}; {s.Model} takes no input image, so this is a variation of the prompt and seed";
+                : $"seed {s.Image.Seed}; {previous.Model} takes no input image, so this is a variation of the prompt and seed";
             StatusMessage = result.Created
                 ? $"Job #{result.JobId} queued: more like image #{imageId} ({how}){(adjustment is null ? "" : $", adjusted: {adjustment}")}."
                 : $"Job #{result.JobId} was already queued by this form; no second job was made.";

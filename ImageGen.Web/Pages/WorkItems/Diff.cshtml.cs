@@ -48,18 +48,17 @@ public sealed class DiffModel(CatalogStore catalog, RunQueries runs) : PageModel
         }
         Prompt = TextDiff.Compare(Before.Prompt, After.Prompt);
         Brand = TextDiff.Compare(Before.BrandText ?? "", After.BrandText ?? "");
-        var before = Flatten(Before.SettingsJson, History.FirstOrDefault(r => r.Id == A));
-        var after = Flatten(After.SettingsJson, History.FirstOrDefault(r => r.Id == B));
+        var before = Flatten(Before.Spec, History.FirstOrDefault(r => r.Id == A));
+        var after = Flatten(After.Spec, History.FirstOrDefault(r => r.Id == B));
         Settings = before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
             .Select(k => (k, before.GetValueOrDefault(k), after.GetValueOrDefault(k))).ToList();
         return Page();
     }
 
     /// <summary>A run's settings, plus what else shaped it: the adjustment, the run it came from, and its cost.</summary>
-    private static Dictionary<string, string?> Flatten(string json, RunView? run)
+    private static Dictionary<string, string?> Flatten(JobSpec spec, RunView? run)
     {
-        var values = RunSettings.TryParse(json)?.Describe().ToDictionary(p => p.Key, p => (string?)p.Value)
-            ?? new() { ["(unreadable)"] = json };
+        var values = spec.Describe().ToDictionary(p => p.Key, p => (string?)p.Value);
         values["adjustment"] = run?.Adjustment;
         values["parent run"] = run?.ParentRunId is { } parent ? $"#{parent}" : null;
         values["cost"] = run is null ? null : Format.Usd(run.CostUsd);

@@ -24,7 +24,7 @@ public sealed class GenerateInput
     [Display(Name = "Aspect ratio")]
     public string? AspectRatio { get; set; }
 
-    [Range(1, GenerateRequest.MaxCount, ErrorMessage = "Count must be between {1} and {2}.")]
+    [Range(1, JobSpec.MaxCount, ErrorMessage = "Count must be between {1} and {2}.")]
     public int Count { get; set; } = 4;
 
     // Range over long: the int overload converts the value to int first, and a seed of 2^31 or more threw (a 500).
@@ -43,6 +43,12 @@ public sealed class GenerateInput
 
     [Required]
     public string IdempotencyKey { get; set; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>What this form asks of <paramref name="model"/>, once <see cref="Validate"/> passed.</summary>
+    public Services.JobSubmitter.Ask AskOf(string model, IReadOnlyList<InputFile> references) => new(
+        model, ImageFormats.Parse(Format)!, Trimmed(Size), Trimmed(AspectRatio), Count, Seed, Background, Quality, references, Trimmed(Adjustment));
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public static IReadOnlyList<string> AspectRatios { get; } = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
 

@@ -1,5 +1,6 @@
 using Dapper;
 using ImageGen.Core.Catalog;
+using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 
 namespace ImageGen.Core.Tests.Catalog;
@@ -82,7 +83,7 @@ public abstract class WorkItemStatusFacts(Backend backend)
         using var _ = db;
         await QueueAsync(db, itemId);
         await QueueAsync(db, itemId);
-        var payload = new ImageGen.Core.Generation.GeneratePayload { WorkItemId = itemId, Model = "offline/procedural", ComposedPrompt = "a cup" };
+        var payload = new JobSpec { Model = "offline/procedural", Prompt = "a cup", Origin = new JobOrigin { WorkItemId = itemId } };
         var fast = (await db.Queue.ClaimAsync("w1"))!;
         var slow = (await db.Queue.ClaimAsync("w2"))!;
 

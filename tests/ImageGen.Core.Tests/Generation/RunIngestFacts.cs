@@ -18,10 +18,10 @@ public sealed class RunIngestFacts
         var manifest = new GenerateManifest
         {
             Model = "openai/gpt-image-2", Prompt = "an icon",
-            Settings = new GenerateSettings(size, size, "1:1", "png", 1, 1, background),
+            Settings = new ManifestSettings(size, size, "1:1", "png", 1, 1, background),
             Images = [new ManifestImage("01-seed1.png", size, size, "png", png.LongLength, 1)],
         };
-        return (await new RunIngest(new LocalImageStore(root)).StoreAsync(manifest.ToJson(), output, new RunPlace("p", "i", 1), background)).Images;
+        return (await new RunIngest(new LocalImageStore(root)).StoreAsync(manifest, output, new RunPlace("p", "i", 1), background)).Images;
     }
 
     [Fact]

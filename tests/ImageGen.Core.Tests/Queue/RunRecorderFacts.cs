@@ -13,13 +13,13 @@ public abstract class RunRecorderFacts(Backend backend)
 {
     private static readonly StoredImage Image = new("images/launch/hero/run-1/01-seed1.png", "png", 8, 8, 10, "00", 1, "images/launch/hero/run-1/thumbs/01-seed1.webp");
 
-    private async Task<(TestDatabase Db, long ItemId, GeneratePayload Payload)> ItemWithJobAsync(int maxAttempts = 3)
+    private async Task<(TestDatabase Db, long ItemId, JobSpec Payload)> ItemWithJobAsync(int maxAttempts = 3)
     {
         var db = await TestDatabase.CreateAsync(backend);
         var catalog = new CatalogStore(db.Database, db.Time);
         var projectId = (await catalog.CreateProjectAsync("Launch", "launch", null))!.Value;
         var itemId = (await catalog.CreateWorkItemAsync(projectId, "Hero", "hero", "other", "a cup", "", null))!.Value;
-        var payload = new GeneratePayload { WorkItemId = itemId, Model = "offline/procedural", ComposedPrompt = "a cup", Count = 2, Size = "640x360", Seed = 7 };
+        var payload = new JobSpec { Model = "offline/procedural", Prompt = "a cup", Count = 2, Size = "640x360", Seed = 7, Origin = new JobOrigin { WorkItemId = itemId } };
         await db.Queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = itemId, MaxAttempts = maxAttempts });
         return (db, itemId, payload);
     }
@@ -34,7 +34,8 @@ public abstract class RunRecorderFacts(Backend backend)
         var run = (await db.Runs.StartAsync(claim, payload))!;
 
         Assert.Equal(new RunPlace("launch", "hero", run.RunId), run.Place);
-        Assert.Equal(RunSettings.Of(payload), RunSettings.TryParse(await db.ScalarAsync<string>("SELECT settings_json FROM runs")));
+        // The run keeps the whole spec it was made with, read back typed.
+        Assert.Equal(payload.ToJson(), JobSpec.ForRun(await db.ScalarAsync<string>("SELECT settings_json FROM runs"), "other", "other").ToJson());
         Assert.Equal(RunFinish.Succeeded, await db.Runs.FinishAsync(claim, run.RunId, new RunOutcome.Succeeded([Image])));
         Assert.Equal(JobStatus.Succeeded, (await db.Queue.GetAsync(claim.Id))!.Status);
         Assert.Equal(RunStatus.Succeeded, await db.ScalarAsync<string>("SELECT status FROM runs"));

@@ -67,7 +67,7 @@ public sealed class ChangeNotificationFacts
         await listener.NextAsync(); // once as listening starts, for what came before
         Assert.True(await listener.QuietAsync());
 
-        var payload = new GeneratePayload { WorkItemId = itemId, Model = "offline/procedural", ComposedPrompt = "a cup", Count = 1, Size = "640x360", Seed = 7 };
+        var payload = new JobSpec { Model = "offline/procedural", Prompt = "a cup", Count = 1, Size = "640x360", Seed = 7, Origin = new JobOrigin { WorkItemId = itemId } };
         await db.Queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = itemId });
         await listener.NextAsync();
         var claim = (await db.Queue.ClaimAsync("w"))!;

@@ -24,7 +24,7 @@ public sealed class StoreCopyFacts
         {
             db.Time.Advance(TimeSpan.FromSeconds(1));
             var itemId = (await catalog.CreateWorkItemAsync(projectId, $"Hero {item}", $"hero-{item}", "other", $"a Red cup number {item}", "no text", null))!.Value;
-            var payload = new GeneratePayload { WorkItemId = itemId, Model = item == 2 ? "openai/gpt-image-1" : "offline/procedural", ComposedPrompt = $"a red cup {item}", Count = 2, Size = "640x360", Seed = item, BrandRevisionId = 1 };
+            var payload = new JobSpec { Model = item == 2 ? "openai/gpt-image-1" : "offline/procedural", Prompt = $"a red cup {item}", Count = 2, Size = "640x360", Seed = item, Origin = new JobOrigin { WorkItemId = itemId, BrandRevisionId = 1 } };
             await db.Queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = itemId, IdempotencyKey = $"k{item}" });
             var claim = (await db.Queue.ClaimAsync("w"))!;
             var run = (await db.Runs.StartAsync(claim, payload))!;
