@@ -88,7 +88,7 @@ public sealed record ModelAnswer(IReadOnlyList<ModelImage> Images)
 
 /// <summary>
 /// The models this build knows. The listed ones are the offline model and each provider's configured default;
-/// any other <c>provider/model</c> id of a known provider resolves too (e.g. <c>openai/gpt-image-1.5</c>).
+/// any other <c>provider/model</c> id of a known provider resolves too (e.g. <c>google/gemini-3-pro-image</c>).
 /// </summary>
 public sealed class ModelRegistry
 {
