@@ -23,12 +23,12 @@ internal static class Extensions
 
     /// <summary>
     /// Passes the image providers' settings to the worker (whose CLI uses them) and the web app (which shows which
-    /// models are available): <c>OPENAI_API_KEY</c> and <c>GEMINI_API_KEY</c> as secret parameters, the other
+    /// models are available): the keys and <c>IMAGEGEN_A1111_AUTH</c> as secret parameters, the other
     /// settings as plain variables, each only when set in the AppHost's configuration or environment.
     /// </summary>
     public static void ForwardProviderSettings(this IDistributedApplicationBuilder builder, params IResourceBuilder<ProjectResource>[] projects)
     {
-        foreach (var (parameter, variable) in new[] { ("openai-api-key", "OPENAI_API_KEY"), ("gemini-api-key", "GEMINI_API_KEY"), ("compat-api-key", "IMAGEGEN_COMPAT_API_KEY") })
+        foreach (var (parameter, variable) in new[] { ("openai-api-key", "OPENAI_API_KEY"), ("gemini-api-key", "GEMINI_API_KEY"), ("compat-api-key", "IMAGEGEN_COMPAT_API_KEY"), ("a1111-auth", "IMAGEGEN_A1111_AUTH") })
         {
             var value = builder.Configuration[$"Parameters:{parameter}"] ?? builder.Configuration[variable];
             if (string.IsNullOrWhiteSpace(value))

@@ -29,7 +29,7 @@ public static class CliApp
             }
             return ExitCodes.Usage;
         }
-        var registry = ModelRegistry.CreateDefault(settings);
+        var registry = ModelRegistry.CreateDefault(settings, prices: prices);
         var redactor = SecretRedactor.For(settings);
         var root = new RootCommand("imagegen: generate brand-consistent images from the command line.")
         {

@@ -27,6 +27,12 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             throw ImageGenException.Usage(string.Join(" ", problems.Select(p => p.Message)));
         }
         var (references, source, mask) = LoadInputs(spec, inputFolder ?? Directory.GetCurrentDirectory());
+        if (model.Info.Capabilities.MaxInputPixels is { } maxPixels)
+        {
+            // Only what the model reads is sent (and recorded as sent); a masked source keeps the mask's size.
+            references = [.. references.Select(r => r.ShrunkTo(maxPixels))];
+            source = mask is null ? source?.ShrunkTo(maxPixels) : source;
+        }
         // Seeds stay within 31 bits so every consumer (JSON, SQLite, other tools' seed fields) reads them exactly.
         var seed = spec.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
 
@@ -93,6 +99,7 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             {
                 // Only worth saying when it differs from what was asked.
                 SentSize = answer.SentSize == size.ToString() ? null : answer.SentSize,
+                SizeNote = ReducedNote(size, answer.SentPixels),
                 SeedNote = takesSeed ? null : "seed not supported",
                 RequestIds = answer.RequestIds.Count == 0 ? null : answer.RequestIds,
                 ModelVersion = answer.ModelVersion,
@@ -107,6 +114,23 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
         var sidecar = manifest with { Images = entries.Select(e => e with { Path = Path.GetFileName(e.Path) }).ToList() };
         await File.WriteAllTextAsync(Path.Combine(outputDirectory, GenerateManifest.SidecarFileName), sidecar.ToJson(), cancellationToken);
         return manifest;
+    }
+
+    /// <summary>
+    /// Words for a size the model could not make: its image is smaller than asked on some side, so covering the asked
+    /// size means upscaling it. A size made larger (gpt-image-2's minimum) or only reshaped is not a reduction.
+    /// </summary>
+    internal static string? ReducedNote(ImageSize asked, ImageSize? made)
+    {
+        if (made is not { Width: > 0, Height: > 0 } sent)
+        {
+            return null;
+        }
+        var scale = Math.Max((double)asked.Width / sent.Width, (double)asked.Height / sent.Height);
+        return scale > 1.01
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"reduced: the model made {sent.Width}x{sent.Height}, its largest for this shape, upscaled {scale:0.##}× locally to {asked}")
+            : null;
     }
 
     /// <summary>Every value of a spec a model would get, checked: a spec file is typed by people and programs, not only by the form.</summary>

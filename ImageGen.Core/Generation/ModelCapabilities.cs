@@ -57,6 +57,12 @@ public sealed record ModelCapabilities
     /// <summary>The model starts from a source image ("more like this" as image-to-image).</summary>
     public bool SourceImage { get; init; }
 
+    /// <summary>
+    /// The most pixels of an input image the model reads (Gemini: about 1 MP); larger inputs are sent as a copy of this
+    /// size, so a request carries no detail the model throws away. Null: up to <see cref="InputImage.MaxSentSide"/> a side.
+    /// </summary>
+    public int? MaxInputPixels { get; init; }
+
     /// <summary>The model takes a mask (PNG with alpha, the source's size) marking what to change.</summary>
     public bool Mask { get; init; }
 

@@ -67,6 +67,12 @@ public sealed record ModelAnswer(IReadOnlyList<ModelImage> Images)
     /// <summary>What was asked of the provider for the size, in its terms (<c>1280x720</c>, <c>16:9 at 2K</c>); null when the model draws any size exactly.</summary>
     public string? SentSize { get; init; }
 
+    /// <summary>
+    /// The pixels the provider is expected to make for <see cref="SentSize"/>; null when it draws any size exactly. When it
+    /// is smaller than asked, the image is upscaled locally and the run says so (<see cref="RunFacts.SizeNote"/>).
+    /// </summary>
+    public ImageSize? SentPixels { get; init; }
+
     /// <summary>The provider's id of each request (headers or body), for its support and its logs.</summary>
     public IReadOnlyList<string> RequestIds { get; init; } = [];
 
@@ -82,7 +88,7 @@ public sealed record ModelAnswer(IReadOnlyList<ModelImage> Images)
 
 /// <summary>
 /// The models this build knows. The listed ones are the offline model and each provider's configured default;
-/// any other <c>provider/model</c> id of a known provider resolves too (e.g. <c>openai/gpt-image-1.5</c>).
+/// any other <c>provider/model</c> id of a known provider resolves too (e.g. <c>google/gemini-3-pro-image</c>).
 /// </summary>
 public sealed class ModelRegistry
 {
@@ -98,13 +104,14 @@ public sealed class ModelRegistry
     }
 
     /// <summary>The stock registry: the offline model, the OpenAI and Gemini providers, and the self-hosted ones (OpenAI-compatible, AUTOMATIC1111, ComfyUI).</summary>
-    public static ModelRegistry CreateDefault(ProviderSettings? settings = null, HttpClient? http = null)
+    /// <param name="prices">The price table, which also says which OpenAI models exist (<see cref="OpenAiImageModel.EnsureKnown"/>); the shipped one when null.</param>
+    public static ModelRegistry CreateDefault(ProviderSettings? settings = null, HttpClient? http = null, PriceTable? prices = null)
     {
         settings ??= new ProviderSettings();
         http ??= new HttpClient { Timeout = settings.RequestTimeout };
         var providers = new Dictionary<string, Func<string, IImageModel>>
         {
-            [OpenAiImageModel.Prefix] = model => new OpenAiImageModel(model, settings, http),
+            [OpenAiImageModel.Prefix] = model => new OpenAiImageModel(model, settings, http, prices),
             [GeminiImageModel.Prefix] = model => new GeminiImageModel(model, settings, http),
             [CompatImageModel.Prefix] = model => new CompatImageModel(model, settings, http),
             [A1111ImageModel.Prefix] = model => new A1111ImageModel(model, settings, http),

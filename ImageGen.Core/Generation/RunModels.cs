@@ -25,6 +25,12 @@ public sealed record IngestedRun(IReadOnlyList<StoredImage> Images, RunFacts Fac
 public sealed record RunFacts
 {
     public string? SentSize { get; init; }
+
+    /// <summary>
+    /// Set when the model could not make the size asked and its smaller image was upscaled locally (a 4096² request to a
+    /// model whose largest is 2048²), in words for the run header: the file has the pixels asked, not the detail.
+    /// </summary>
+    public string? SizeNote { get; init; }
     public string? SeedNote { get; init; }
     public IReadOnlyList<string>? RequestIds { get; init; }
     public string? ModelVersion { get; init; }

@@ -16,6 +16,35 @@ public sealed record InputImage(string Name, byte[] Bytes, string Format, int Wi
 
     public string ContentType => ImageFormats.ContentType(Format);
 
+    /// <summary>The file's own size when <see cref="Bytes"/> is a smaller copy of it; null when the file is sent as it is.</summary>
+    public ImageSize? FileSize { get; init; }
+
+    /// <summary>
+    /// This image within <paramref name="maxPixels"/> (a model that reads no more: <see cref="ModelCapabilities.MaxInputPixels"/>),
+    /// re-encoded as the 2048 px copy is (PNG with alpha, else JPEG), with a note; itself when it already fits.
+    /// </summary>
+    public InputImage ShrunkTo(int maxPixels)
+    {
+        if ((long)Width * Height <= maxPixels)
+        {
+            return this;
+        }
+        var scale = Math.Sqrt((double)maxPixels / ((long)Width * Height));
+        var (width, height) = (Math.Max(1, (int)(Width * scale)), Math.Max(1, (int)(Height * scale)));
+        using var smaller = Image.ThumbnailBuffer(Bytes, width, height: height, size: Enums.Size.Down);
+        var (bytes, format) = Encode(smaller, HasAlpha);
+        var file = FileSize ?? new ImageSize(Width, Height);
+        return this with
+        {
+            Bytes = bytes, Format = format, Width = smaller.Width, Height = smaller.Height, FileSize = file,
+            Note = $"sent at {smaller.Width}x{smaller.Height}, the {maxPixels / 1_000_000.0:0.#} MP the model reads (the file is {file})",
+        };
+    }
+
+    private static (byte[] Bytes, string Format) Encode(Image image, bool hasAlpha) => hasAlpha
+        ? (image.PngsaveBuffer(compression: 6), ImageFormats.Png)
+        : (image.JpegsaveBuffer(q: 92, keep: Enums.ForeignKeep.None), ImageFormats.Jpeg);
+
     /// <summary>
     /// Reads an input image from a file: its real type from its bytes (PNG, JPEG or WebP only), its size within
     /// <see cref="InputLimits"/>, every pixel decoded once so a cut-off file is refused here rather than by a provider.
@@ -57,10 +86,9 @@ public sealed record InputImage(string Name, byte[] Bytes, string Format, int Wi
                 return new InputImage(name, bytes, format, width, height, sha256, hasAlpha);
             }
             using var smaller = Image.ThumbnailBuffer(bytes, MaxSentSide, height: MaxSentSide, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
-            var sentFormat = hasAlpha ? ImageFormats.Png : ImageFormats.Jpeg;
-            var sent = sentFormat == ImageFormats.Png ? smaller.PngsaveBuffer(compression: 6) : smaller.JpegsaveBuffer(q: 92, keep: Enums.ForeignKeep.None);
+            var (sent, sentFormat) = Encode(smaller, hasAlpha);
             return new InputImage(name, sent, sentFormat, smaller.Width, smaller.Height, sha256, hasAlpha,
-                $"sent at {smaller.Width}x{smaller.Height} (the file is {width}x{height})");
+                $"sent at {smaller.Width}x{smaller.Height} (the file is {width}x{height})") { FileSize = new ImageSize(width, height) };
         }
         catch (ImageRejectedException e)
         {

@@ -32,7 +32,9 @@ public sealed class A1111ImageModel(string model, ProviderSettings settings, Htt
         },
     };
 
-    private ProviderClient Client => new(http, Provider, Paid: false, _ => { }, ReadError);
+    /// <summary>HTTP Basic when the server runs with <c>--api-auth</c>: <c>IMAGEGEN_A1111_AUTH</c>, or the credentials in the base URL.</summary>
+    private ProviderClient Client => new(http, Provider, Paid: false,
+        ProviderHttp.BasicAuth(settings.A1111BaseUrl!, "IMAGEGEN_A1111_BASE_URL", settings.A1111Auth, ProviderSettings.A1111AuthVariable), ReadError);
 
     public async Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
@@ -76,6 +78,7 @@ public sealed class A1111ImageModel(string model, ProviderSettings settings, Htt
         return new ModelAnswer(made)
         {
             SentSize = size.Sent,
+            SentPixels = size.Pixels,
             ModelVersion = checkpoint,
         };
     }

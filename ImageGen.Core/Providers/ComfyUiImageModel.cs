@@ -37,7 +37,8 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
         },
     };
 
-    private ProviderClient Client => new(http, Provider, Paid: false, _ => { }, ReadError);
+    /// <summary>HTTP Basic when the base URL carries credentials (a ComfyUI behind an authenticating proxy).</summary>
+    private ProviderClient Client => new(http, Provider, Paid: false, ProviderHttp.BasicAuth(settings.ComfyUiBaseUrl!, "IMAGEGEN_COMFYUI_BASE_URL"), ReadError);
 
     public async Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
@@ -57,7 +58,10 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
                 var promptId = queued.Root.String("prompt_id")
                     ?? throw new ImageGenException(ErrorKind.Permanent, $"{Provider} queued the workflow without a prompt_id.");
                 promptIds.Add(promptId);
-                foreach (var file in await WaitForOutputsAsync(promptId, cancellationToken))
+                // A 200 may still name output nodes the server skipped (their inputs failed validation; the rest run):
+                // when no image comes out, that is the reason to give.
+                var skipped = NodeErrors(queued.Root.Property("node_errors"));
+                foreach (var file in await WaitForOutputsAsync(promptId, skipped, cancellationToken))
                 {
                     var bytes = await Client.GetBytesAsync(ProviderUrl.Join(settings.ComfyUiBaseUrl!, "",
                         $"view?filename={Uri.EscapeDataString(file.Name)}&subfolder={Uri.EscapeDataString(file.Subfolder)}&type={Uri.EscapeDataString(file.Type)}"),
@@ -75,6 +79,7 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
         return new ModelAnswer(images)
         {
             SentSize = size.Sent,
+            SentPixels = size.Pixels,
             RequestIds = promptIds,
             Failure = failure,
         };
@@ -85,7 +90,8 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
     private sealed record OutputFile(string Name, string Subfolder, string Type);
 
     /// <summary>Reads the prompt's history until it has output images, or says why it has none.</summary>
-    private async Task<IReadOnlyList<OutputFile>> WaitForOutputsAsync(string promptId, CancellationToken cancellationToken)
+    /// <param name="skipped">The output nodes the server said it would skip when it queued the prompt, in words; null when none.</param>
+    private async Task<IReadOnlyList<OutputFile>> WaitForOutputsAsync(string promptId, string? skipped, CancellationToken cancellationToken)
     {
         var url = ProviderUrl.Join(settings.ComfyUiBaseUrl!, "", $"history/{Uri.EscapeDataString(promptId)}");
         var deadline = DateTime.UtcNow + settings.RequestTimeout;
@@ -99,7 +105,11 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
                     var status = entry.Property("status");
                     if (status.String("status_str") == "error")
                     {
-                        throw new ImageGenException(ErrorKind.Permanent, $"{Provider} failed while running the workflow: {ExecutionError(status)}");
+                        throw Interrupted(status) is { } node
+                            // Cancel in ComfyUI's queue or POST /interrupt: nothing is wrong with the request, so another try may work.
+                            ? new ImageGenException(ErrorKind.Transient,
+                                $"{Provider} canceled the workflow at {node}: it was interrupted on the server (Cancel in ComfyUI's queue, or POST /interrupt), not by ImageGen. Retry runs it again.")
+                            : new ImageGenException(ErrorKind.Permanent, $"{Provider} failed while running the workflow: {ExecutionError(status)}");
                     }
                     var files = new List<OutputFile>();
                     if (entry.Property("outputs") is { ValueKind: JsonValueKind.Object } outputs)
@@ -120,7 +130,9 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
                     }
                     if (status.Property("completed") is { ValueKind: JsonValueKind.True })
                     {
-                        throw new ImageGenException(ErrorKind.Permanent, $"{Provider} ran the workflow but it saved no image: it needs a SaveImage node.");
+                        throw new ImageGenException(ErrorKind.Permanent, skipped is not null
+                            ? $"{Provider} ran the workflow without its output: it skipped {skipped}"
+                            : $"{Provider} ran the workflow but it saved no image: it needs a SaveImage node.");
                     }
                 }
             }
@@ -130,6 +142,27 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
             }
             await Task.Delay(PollInterval, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The node a run was interrupted at ("KSampler (node 3)"), from an <c>execution_interrupted</c> entry of the history's
+    /// <c>status.messages</c> (a list of <c>[event, data]</c>, as ComfyUI's executor records them); null when it was not interrupted.
+    /// </summary>
+    private static string? Interrupted(JsonElement status)
+    {
+        if (status.Property("messages") is { ValueKind: JsonValueKind.Array } messages)
+        {
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (message.ValueKind == JsonValueKind.Array && message.GetArrayLength() == 2 && message[0].ValueKind == JsonValueKind.String
+                    && message[0].GetString() == "execution_interrupted")
+                {
+                    var detail = message[1];
+                    return $"{detail.String("node_type") ?? "a node"} (node {detail.String("node_id") ?? "?"})";
+                }
+            }
+        }
+        return null;
     }
 
     private static string ExecutionError(JsonElement status)
@@ -212,18 +245,28 @@ public sealed class ComfyUiImageModel(string model, ProviderSettings settings, H
     {
         var error = root.Property("error");
         var message = error.ValueKind == JsonValueKind.String ? error.GetString() : error.String("message");
-        var nodes = new List<string>();
-        if (root.Property("node_errors") is { ValueKind: JsonValueKind.Object } nodeErrors)
-        {
-            foreach (var node in nodeErrors.EnumerateObject())
-            {
-                var problems = node.Value.Property("errors") is { ValueKind: JsonValueKind.Array } errors
-                    ? string.Join("; ", errors.EnumerateArray().Select(e => string.Join(": ", new[] { e.String("message"), e.String("details") }.Where(t => !string.IsNullOrWhiteSpace(t)))))
-                    : "";
-                nodes.Add($"node {node.Name} ({node.Value.String("class_type") ?? "?"}): {problems}");
-            }
-        }
-        var text = string.Join(" — ", new[] { message }.Concat(nodes).Where(t => !string.IsNullOrWhiteSpace(t)));
+        var text = string.Join(" — ", new[] { message, NodeErrors(root.Property("node_errors")) }.Where(t => !string.IsNullOrWhiteSpace(t)));
         return new ProviderError(error.String("type"), text.Length == 0 ? null : text);
+    }
+
+    /// <summary>
+    /// <c>node_errors</c> (<c>{id: {"class_type", "errors": [{"message","details"}]}}</c>) as one sentence naming each node
+    /// and what is wrong with it; null when there are none.
+    /// </summary>
+    private static string? NodeErrors(JsonElement nodeErrors)
+    {
+        if (nodeErrors.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var nodes = new List<string>();
+        foreach (var node in nodeErrors.EnumerateObject())
+        {
+            var problems = node.Value.Property("errors") is { ValueKind: JsonValueKind.Array } errors
+                ? string.Join("; ", errors.EnumerateArray().Select(e => string.Join(": ", new[] { e.String("message"), e.String("details") }.Where(t => !string.IsNullOrWhiteSpace(t)))))
+                : "";
+            nodes.Add($"node {node.Name} ({node.Value.String("class_type") ?? "?"}): {problems}");
+        }
+        return nodes.Count == 0 ? null : string.Join(" — ", nodes);
     }
 }

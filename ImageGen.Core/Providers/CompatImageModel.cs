@@ -30,14 +30,9 @@ public sealed class CompatImageModel(string model, ProviderSettings settings, Ht
         },
     };
 
+    /// <summary><c>IMAGEGEN_COMPAT_API_KEY</c> as a bearer token, or HTTP Basic when the base URL carries credentials instead.</summary>
     private ProviderClient Client => new(http, Provider, Paid: false,
-        headers =>
-        {
-            if (settings.CompatApiKey is not null)
-            {
-                headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.CompatApiKey);
-            }
-        },
+        ProviderHttp.BasicAuth(settings.CompatBaseUrl!, "IMAGEGEN_COMPAT_BASE_URL", bearer: settings.CompatApiKey, bearerVariable: "IMAGEGEN_COMPAT_API_KEY"),
         ReadError);
 
     public async Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)

@@ -29,9 +29,23 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
             Sizes = SizeMapping.GeminiSizes(model),
             AspectRatios = SizeMapping.Gemini(model).RatioLabels,
             MaxInputImages = settings.GeminiMaxInputImages ?? DefaultMaxInputImages(model),
+            MaxInputPixels = InputMaxPixels,
             SourceImage = true,
         },
     };
+
+    /// <summary>
+    /// The pixels of an input image Gemini reads: about 1 MP. Google's model pages: Gemini 3.1 Flash Image "consumes 1120
+    /// input image tokens per input image", the tokens of a "1K (roughly 1MP)" image; Gemini 3 Pro Image 560. A larger
+    /// reference is sent as a 1 MP copy (docs/PROVIDERS.md, "Images into the models").
+    /// </summary>
+    public const int InputMaxPixels = 1024 * 1024;
+
+    /// <summary>
+    /// The most a <c>generateContent</c> request may carry inline: Google raised it from 20 MB to 100 MB ("base64
+    /// encoded") in January 2026 (blog.google, "Increased file size limits … in Gemini API"). Read as 100,000,000 bytes.
+    /// </summary>
+    public const long MaxInlineRequestBytes = 100_000_000;
 
     /// <summary>
     /// Gemini 3 image models take up to 14 reference images; 2.5 Flash Image works best with at most 3 (PROVIDERS.md).
@@ -67,6 +81,9 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
                 ["imageConfig"] = imageConfig,
             },
         };
+        // Serialized once: checked against the inline limit before anything is sent, then sent as is for every image.
+        var json = body.ToJsonString(Json.Options);
+        EnsureInlineSize(System.Text.Encoding.UTF8.GetByteCount(json), request.InputImages.Count);
         var url = ProviderUrl.Join(settings.GeminiBaseUrl, "v1beta", $"models/{Uri.EscapeDataString(model)}:generateContent");
         var images = new List<ModelImage>(request.Count);
         var requestIds = new List<string>();
@@ -77,7 +94,7 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
         {
             try
             {
-                using var response = await Client.PostJsonAsync(url, body, cancellationToken);
+                using var response = await Client.PostJsonAsync(url, json, cancellationToken);
                 // Usage and ids count even when the answer is a refusal: the call was made (and may be billed).
                 usage = ModelUsage.Add(usage, ReadUsage(response.Root.Property("usageMetadata")));
                 if ((response.Root.String("responseId") ?? response.RequestId) is { } id)
@@ -96,8 +113,18 @@ public sealed class GeminiImageModel(string model, ProviderSettings settings, Ht
         }
         return new ModelAnswer(images)
         {
-            SentSize = plan.Sent, RequestIds = requestIds, ModelVersion = version, Usage = usage, Failure = failure,
+            SentSize = plan.Sent, SentPixels = plan.Pixels, RequestIds = requestIds, ModelVersion = version, Usage = usage, Failure = failure,
         };
+    }
+
+    /// <summary>A usage error, before sending, for a request over <see cref="MaxInlineRequestBytes"/>, saying what to send less of.</summary>
+    internal static void EnsureInlineSize(long bytes, int images)
+    {
+        if (bytes > MaxInlineRequestBytes)
+        {
+            throw ImageGenException.Usage(string.Create(CultureInfo.InvariantCulture,
+                $"The Gemini request would be {bytes / 1_000_000.0:0.0} MB with its {images} image(s) inline; the Gemini API takes at most {MaxInlineRequestBytes / 1_000_000} MB of inline data in one request. Send fewer or smaller images; nothing was sent."));
+        }
     }
 
     private static byte[] ImageFrom(JsonElement root)

@@ -13,13 +13,32 @@ namespace ImageGen.Core.Providers;
 /// SDKs (<c>https://api.openai.com/v1</c>). The size sent is the nearest the model accepts (<see cref="SizeMapping.OpenAi"/>).
 /// GPT image models take no seed. The answer's <c>usage</c> and the <c>x-request-id</c> header are kept.
 /// </summary>
-public sealed class OpenAiImageModel(string model, ProviderSettings settings, HttpClient http) : IImageModel
+/// <remarks>
+/// Before anything is sent, the model must be one ImageGen knows (priced in <paramref name="prices"/>, the price table
+/// <c>IMAGEGEN_PRICES_FILE</c> extends, and not shut down by OpenAI), and a mask must be under <see cref="MaxMaskBytes"/>:
+/// either would be refused by OpenAI after the upload.
+/// </remarks>
+public sealed class OpenAiImageModel(string model, ProviderSettings settings, HttpClient http, PriceTable? prices = null) : IImageModel
 {
     public const string Prefix = "openai/";
     private const string Provider = "OpenAI";
 
     /// <summary>Images one edits request may carry (the source and the references together).</summary>
     public const int MaxInputImages = 16;
+
+    /// <summary>OpenAI's edits reference: the mask is a PNG "less than 4MB". Read as 4,000,000 bytes, the stricter reading.</summary>
+    public const int MaxMaskBytes = 4_000_000;
+
+    /// <summary>
+    /// Models OpenAI has shut down (its deprecations page, as docs/PROVIDERS.md records it), and when: they answer
+    /// <c>model_not_found</c>, and DALL·E refuses the size, <c>n</c> and <c>output_format</c> ImageGen sends.
+    /// A dated snapshot (<c>gpt-image-1-2025-04-15</c>) goes with its model.
+    /// </summary>
+    public static IReadOnlyList<(string Model, string ShutDown)> Retired { get; } =
+    [
+        ("dall-e-2", "May 2026"), ("dall-e-3", "May 2026"), ("gpt-image-1", "October 2026"),
+        ("gpt-image-1.5", "1 December 2026"), ("gpt-image-1-mini", "1 December 2026"), ("chatgpt-image-latest", "1 December 2026"),
+    ];
 
     public ModelInfo Info { get; } = new(
         Prefix + model, $"OpenAI {model}", "OpenAI Images API.",
@@ -41,6 +60,12 @@ public sealed class OpenAiImageModel(string model, ProviderSettings settings, Ht
 
     public async Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
+        EnsureKnown(model, prices ?? PriceTable.Defaults);
+        if (request.Mask is { } mask && mask.Bytes.Length >= MaxMaskBytes)
+        {
+            throw ImageGenException.Usage(string.Create(CultureInfo.InvariantCulture,
+                $"--mask is {mask.Bytes.Length / 1_000_000.0:0.0} MB ({mask.Bytes.Length:N0} bytes); OpenAI takes a mask under 4 MB ({MaxMaskBytes:N0} bytes). Save it as a smaller PNG (fewer colours, or 8-bit with alpha) and try again; nothing was uploaded."));
+        }
         var size = SizeMapping.OpenAi(model, request.Size);
         var fields = new List<KeyValuePair<string, string>>
         {
@@ -74,9 +99,34 @@ public sealed class OpenAiImageModel(string model, ProviderSettings settings, Ht
         return new ModelAnswer(images)
         {
             SentSize = size.Sent,
+            SentPixels = size.Pixels,
             RequestIds = response.RequestId is { } id ? [id] : [],
             Usage = ReadUsage(response.Root.Property("usage")),
         };
+    }
+
+    /// <summary>
+    /// A usage error, before anything is sent, for a model OpenAI has shut down or one the price table does not know,
+    /// naming the models that can be used.
+    /// </summary>
+    internal static void EnsureKnown(string model, PriceTable prices)
+    {
+        bool Is(string id) => model == id || (model.StartsWith(id + "-", StringComparison.Ordinal)
+            && System.Text.RegularExpressions.Regex.IsMatch(model[(id.Length + 1)..], @"^\d{4}-\d{2}-\d{2}$"));
+        var known = prices.Entries.Keys
+            .Where(k => k.StartsWith(Prefix, StringComparison.Ordinal) && !Retired.Any(r => k.TrimEnd('*') == Prefix + r.Model))
+            .Order(StringComparer.Ordinal).ToList();
+        var list = known.Count == 0 ? "none (add one with its prices to IMAGEGEN_PRICES_FILE)" : string.Join(", ", known);
+        if (Retired.FirstOrDefault(r => Is(r.Model)) is { Model: not null } retired)
+        {
+            throw ImageGenException.Usage($"{Prefix}{model} was shut down by OpenAI ({retired.ShutDown}); nothing was sent. "
+                + $"OpenAI models ImageGen knows: {list}. Set IMAGEGEN_OPENAI_MODEL or --model to one of them.");
+        }
+        if (prices.Find(Prefix + model) is null)
+        {
+            throw ImageGenException.Usage($"{Prefix}{model} is not an OpenAI image model ImageGen knows (the price table has no entry for it); nothing was sent. "
+                + $"OpenAI models ImageGen knows: {list} (* stands for dated snapshots). A newer model can be added with its prices in IMAGEGEN_PRICES_FILE.");
+        }
     }
 
     /// <summary><c>usage</c>: input tokens split into text and image by <c>input_tokens_details</c>; output tokens are image tokens unless <c>output_tokens_details</c> splits them.</summary>

@@ -35,7 +35,11 @@ internal sealed class ProviderResponse(JsonDocument document, string? requestId)
 internal sealed record ProviderClient(HttpClient Http, string Provider, bool Paid, Action<HttpRequestHeaders> Authorize, Func<JsonElement, ProviderError> ReadError)
 {
     public Task<ProviderResponse> PostJsonAsync(Uri url, JsonNode body, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, url, new StringContent(body.ToJsonString(Json.Options), Encoding.UTF8, "application/json"), cancellationToken);
+        PostJsonAsync(url, body.ToJsonString(Json.Options), cancellationToken);
+
+    /// <summary>A body already serialized (one that is sent more than once, or measured first).</summary>
+    public Task<ProviderResponse> PostJsonAsync(Uri url, string json, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, url, new StringContent(json, Encoding.UTF8, "application/json"), cancellationToken);
 
     public Task<ProviderResponse> PostAsync(Uri url, HttpContent content, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, url, content, cancellationToken);
@@ -165,6 +169,33 @@ internal sealed record ProviderClient(HttpClient Http, string Provider, bool Pai
 
 internal static class ProviderHttp
 {
+    /// <summary>
+    /// HTTP Basic for a self-hosted server, on every request: the credentials setting when there is one, else the
+    /// <c>user:password</c> written into its base URL (which <see cref="ProviderUrl.Join"/> leaves out of every URL). Both at
+    /// once, or a URL's credentials beside a key sent as a bearer token, is a usage error naming the settings, not the values.
+    /// </summary>
+    /// <param name="bearer">A key this provider sends in <c>Authorization</c> already (the compatible server's), which excludes Basic.</param>
+    public static Action<HttpRequestHeaders> BasicAuth(string baseUrl, string urlVariable, string? credentials = null, string? credentialsVariable = null, string? bearer = null, string? bearerVariable = null)
+    {
+        var inUrl = ProviderUrl.Credentials(baseUrl);
+        if (inUrl is not null && (credentials is not null || bearer is not null))
+        {
+            throw ImageGenException.Usage($"{urlVariable} has a user and password in it and {credentialsVariable ?? bearerVariable} is set too: both would be the Authorization header. Keep one.");
+        }
+        var basic = credentials ?? inUrl;
+        return headers =>
+        {
+            if (basic is not null)
+            {
+                headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
+            }
+            else if (bearer is not null)
+            {
+                headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+        };
+    }
+
     public static string? String(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

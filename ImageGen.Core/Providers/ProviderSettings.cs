@@ -38,6 +38,12 @@ public sealed record ProviderSettings
 
     /// <summary>An AUTOMATIC1111, Forge or SD.Next server started with <c>--api</c>; no default.</summary>
     public string? A1111BaseUrl { get; init; }
+
+    /// <summary>
+    /// <c>user:password</c> of a server started with <c>--api-auth</c>, sent as HTTP Basic on every request to it
+    /// (<c>IMAGEGEN_A1111_AUTH</c>). A secret: masked like the keys, never echoed in a message.
+    /// </summary>
+    public string? A1111Auth { get; init; }
     public string A1111Model { get; init; } = "default";
     public int A1111Steps { get; init; } = 20;
     public string A1111Sampler { get; init; } = "Euler a";
@@ -62,19 +68,25 @@ public sealed record ProviderSettings
 
     public const string TimeoutVariable = "IMAGEGEN_REQUEST_TIMEOUT";
 
+    public const string A1111AuthVariable = "IMAGEGEN_A1111_AUTH";
+
+    /// <summary>The base URL settings: credentials written into one (<c>http://user:pass@host</c>) are secrets too.</summary>
+    public static IReadOnlyList<string> BaseUrlVariables { get; } =
+        ["OPENAI_BASE_URL", "GEMINI_BASE_URL", "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_A1111_BASE_URL", "IMAGEGEN_COMFYUI_BASE_URL"];
+
     /// <summary>Every variable <see cref="FromEnvironment"/> reads: what the worker hands on to the CLI from its configuration.</summary>
     public static IReadOnlyList<string> Variables { get; } =
     [
         "OPENAI_API_KEY", "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_API_KEY", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL",
         "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_API_KEY", "IMAGEGEN_COMPAT_MODEL",
         "IMAGEGEN_GEMINI_MAX_IMAGES", "IMAGEGEN_COMPAT_MAX_IMAGES", "IMAGEGEN_COMPAT_SEED",
-        "IMAGEGEN_A1111_BASE_URL", "IMAGEGEN_A1111_MODEL", "IMAGEGEN_A1111_STEPS", "IMAGEGEN_A1111_SAMPLER", "IMAGEGEN_A1111_DENOISING",
+        "IMAGEGEN_A1111_BASE_URL", A1111AuthVariable, "IMAGEGEN_A1111_MODEL", "IMAGEGEN_A1111_STEPS", "IMAGEGEN_A1111_SAMPLER", "IMAGEGEN_A1111_DENOISING",
         "IMAGEGEN_COMFYUI_BASE_URL", "IMAGEGEN_COMFYUI_MODEL", "IMAGEGEN_COMFYUI_WORKFLOW",
         TimeoutVariable, PriceTable.FileVariable,
     ];
 
-    /// <summary>The variables that hold keys: what <see cref="SecretRedactor"/> masks.</summary>
-    public static IReadOnlyList<string> KeyVariables { get; } = ["OPENAI_API_KEY", "GEMINI_API_KEY", "IMAGEGEN_COMPAT_API_KEY"];
+    /// <summary>The variables that hold keys and credentials: what <see cref="SecretRedactor"/> masks (with <see cref="BaseUrlVariables"/>' user info).</summary>
+    public static IReadOnlyList<string> KeyVariables { get; } = ["OPENAI_API_KEY", "GEMINI_API_KEY", "IMAGEGEN_COMPAT_API_KEY", A1111AuthVariable];
 
     public static ProviderSettings FromEnvironment(Func<string, string?>? read = null)
     {
@@ -96,6 +108,7 @@ public sealed record ProviderSettings
             CompatMaxInputImages = Count(Get("IMAGEGEN_COMPAT_MAX_IMAGES"), "IMAGEGEN_COMPAT_MAX_IMAGES") ?? 0,
             CompatSeed = Flag(Get("IMAGEGEN_COMPAT_SEED"), "IMAGEGEN_COMPAT_SEED"),
             A1111BaseUrl = Get("IMAGEGEN_A1111_BASE_URL"),
+            A1111Auth = Credentials(Get(A1111AuthVariable), A1111AuthVariable),
             A1111Model = Get("IMAGEGEN_A1111_MODEL") ?? defaults.A1111Model,
             A1111Steps = (int)(Number(Get("IMAGEGEN_A1111_STEPS"), "IMAGEGEN_A1111_STEPS", 1, 150, wholeNumber: true) ?? defaults.A1111Steps),
             A1111Sampler = Get("IMAGEGEN_A1111_SAMPLER") ?? defaults.A1111Sampler,
@@ -108,6 +121,12 @@ public sealed record ProviderSettings
                 ? TimeSpan.FromSeconds(seconds) : DefaultRequestTimeout,
         };
     }
+
+    /// <summary><c>user:password</c>, or a usage error naming the setting (never its value, which is a secret).</summary>
+    private static string? Credentials(string? value, string name) =>
+        value is null || value.IndexOf(':', StringComparison.Ordinal) > 0
+            ? value
+            : throw Generation.ImageGenException.Usage($"{name} must be user:password, as given to the server's --api-auth (its value is not shown: it is a secret).");
 
     /// <summary>true or false (also 1/0, yes/no), or a usage error naming the setting.</summary>
     private static bool Flag(string? value, string name) => value?.ToLowerInvariant() switch

@@ -5,8 +5,8 @@ namespace ImageGen.Core.Providers;
 /// <summary>
 /// Takes secrets out of text that came from a provider or a proxy (an error message may echo the request's key)
 /// before it is stored, logged, traced, shown or exported. It removes every configured key verbatim, and anything
-/// shaped like a credential: a bearer token, an OpenAI-style <c>sk-…</c> key, a Google <c>AIza…</c> key, and the
-/// value of a <c>key=</c>/<c>api_key=</c> query or header.
+/// shaped like a credential: a bearer or Basic token, the user info of a URL (<c>http://user:pass@host</c>), an
+/// OpenAI-style <c>sk-…</c> key, a Google <c>AIza…</c> key, and the value of a <c>key=</c>/<c>api_key=</c> query or header.
 /// </summary>
 public sealed partial class SecretRedactor
 {
@@ -22,13 +22,44 @@ public sealed partial class SecretRedactor
         _secrets = secrets.Where(s => s is { Length: >= MinSecretLength }).Select(s => s!.Trim()).Distinct(StringComparer.Ordinal)
             .OrderByDescending(s => s.Length).ToArray();
 
-    /// <summary>Knows the provider keys in <paramref name="settings"/>.</summary>
+    /// <summary>Knows the provider keys and credentials in <paramref name="settings"/>, with those written into its base URLs.</summary>
     public static SecretRedactor For(ProviderSettings settings) =>
-        new([settings.OpenAiApiKey, settings.GeminiApiKey, settings.CompatApiKey]);
+        new(WithParts([settings.OpenAiApiKey, settings.GeminiApiKey, settings.CompatApiKey, settings.A1111Auth],
+            [settings.OpenAiBaseUrl, settings.GeminiBaseUrl, settings.CompatBaseUrl, settings.A1111BaseUrl, settings.ComfyUiBaseUrl]));
 
-    /// <summary>Knows the provider keys a process was given (the same variables <see cref="ProviderSettings"/> reads).</summary>
+    /// <summary>Knows the provider keys and credentials a process was given (the same variables <see cref="ProviderSettings"/> reads).</summary>
     public static SecretRedactor FromVariables(Func<string, string?> read) =>
-        new(ProviderSettings.KeyVariables.Select(read));
+        new(WithParts(ProviderSettings.KeyVariables.Select(read), ProviderSettings.BaseUrlVariables.Select(read)));
+
+    /// <summary>
+    /// The secrets verbatim, plus the password alone of each <c>user:password</c> (the setting's, and a base URL's, as
+    /// written and unescaped): a server or proxy may echo either.
+    /// </summary>
+    private static IEnumerable<string?> WithParts(IEnumerable<string?> secrets, IEnumerable<string?> baseUrls)
+    {
+        foreach (var secret in secrets)
+        {
+            yield return secret;
+            if (secret?.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon)
+            {
+                yield return secret[(colon + 1)..];
+            }
+        }
+        foreach (var url in baseUrls)
+        {
+            if (url is not null && Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+            {
+                foreach (var info in new[] { uri.UserInfo, Uri.UnescapeDataString(uri.UserInfo) })
+                {
+                    yield return info;
+                    if (info.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon)
+                    {
+                        yield return info[(colon + 1)..];
+                    }
+                }
+            }
+        }
+    }
 
     /// <summary>Only the credential shapes: for processes that hold no keys.</summary>
     public static SecretRedactor ShapesOnly { get; } = new([]);
@@ -44,6 +75,8 @@ public sealed partial class SecretRedactor
             text = text.Replace(secret, Mask, StringComparison.Ordinal);
         }
         text = BearerToken().Replace(text, "$1" + Mask);
+        text = BasicToken().Replace(text, "$1" + Mask);
+        text = UrlUserInfo().Replace(text, "$1" + Mask + "@");
         text = KeyParameter().Replace(text, "$1" + Mask);
         return KnownKeyShape().Replace(text, Mask);
     }
@@ -55,6 +88,13 @@ public sealed partial class SecretRedactor
 
     [GeneratedRegex(@"(\bBearer\s+)(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BearerToken();
+
+    [GeneratedRegex(@"(\bBasic\s+)(?!\[redacted\])[A-Za-z0-9+/=]{8,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BasicToken();
+
+    /// <summary>The user info of a URL (<c>http://user:pass@host</c>): a password written into a base URL.</summary>
+    [GeneratedRegex(@"(\b[a-z][a-z0-9+.-]*://)(?!\[redacted\]@)[^/?#\s@]+@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UrlUserInfo();
 
     [GeneratedRegex(@"(\b(?:x-goog-api-key|x-api-key|api[_-]?key|key)[""']?\s*[=:]\s*[""']?)(?!\[redacted\])[A-Za-z0-9._~+/-]{8,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KeyParameter();

@@ -5,7 +5,10 @@ namespace ImageGen.Core.Providers;
 
 /// <summary>What is asked of a provider for a requested size, and the size its image is expected to have.</summary>
 /// <param name="Sent">What goes on the wire, in the provider's terms: <c>1280x720</c>, or <c>16:9 at 2K</c>.</param>
-public sealed record SizePlan(string Sent, int Width, int Height);
+public sealed record SizePlan(string Sent, int Width, int Height)
+{
+    public ImageSize Pixels => new(Width, Height);
+}
 
 /// <summary>
 /// Each provider's documented size rules (docs/PROVIDERS.md), and the nearest size a model can make for any size the
@@ -96,11 +99,13 @@ public static class SizeMapping
 
     /// <summary>
     /// Per model, from docs/PROVIDERS.md: 2.5 Flash Image has no <c>imageSize</c> (1K); 3.1 Flash Lite is 1K only and lacks
-    /// 4:5 and 5:4; 3.1 Flash adds 512 and 1:4, 4:1, 1:8, 8:1; 4K only on the preview ids of 3.1 Flash and 3 Pro.
+    /// 4:5 and 5:4; 3.1 Flash adds 512 and 1:4, 4:1, 1:8, 8:1. 3.1 Flash and 3 Pro take 4K on every id, the GA ones
+    /// included: Google's model pages list "1K, 2K, 4K (Preview)" for <c>gemini-3-pro-image</c> and
+    /// <c>gemini-3.1-flash-image</c> (4K is a preview feature of the GA endpoint, not of the <c>-preview</c> ids only),
+    /// and Google's cookbook sends <c>imageSize: "4K"</c> to <c>gemini-3-pro-image</c>.
     /// </summary>
     public static GeminiRules Gemini(string model)
     {
-        var preview = model.Contains("preview", StringComparison.Ordinal);
         if (model.StartsWith("gemini-2.", StringComparison.Ordinal))
         {
             return new GeminiRules(GeminiBaseRatios, []);
@@ -111,9 +116,9 @@ public static class SizeMapping
         }
         if (model.StartsWith("gemini-3.1-flash", StringComparison.Ordinal))
         {
-            return new GeminiRules([.. GeminiBaseRatios, .. GeminiFlashExtraRatios], preview ? ["512", "1K", "2K", "4K"] : ["512", "1K", "2K"]);
+            return new GeminiRules([.. GeminiBaseRatios, .. GeminiFlashExtraRatios], ["512", "1K", "2K", "4K"]);
         }
-        return new GeminiRules(GeminiBaseRatios, preview ? ["1K", "2K", "4K"] : ["1K", "2K"]);
+        return new GeminiRules(GeminiBaseRatios, ["1K", "2K", "4K"]);
     }
 
     /// <summary>The long side of each <c>imageSize</c> tier.</summary>

@@ -102,6 +102,20 @@ public sealed class CostFacts
     }
 
     [Fact]
+    public async Task ARunWhoseSizeWasReduced_SaysSoInItsHeader()
+    {
+        var (web, client, database) = await WebTestHost.StartAsync(runs: 1);
+        await using var _ = web;
+        var facts = new RunFacts { SentSize = "2048x512", SizeNote = "reduced: the model made 2048x512, its largest for this shape, upscaled 2× locally to 4096x1024" };
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE runs SET provider_json = @json, settings_json = '{\"size\":\"4096x1024\"}' WHERE id = 1", new { json = facts.ToJson() }, t));
+
+        var html = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/projects/launch/items/hero", TestContext.Current.CancellationToken));
+
+        Assert.Contains("asked 4096x1024, sent 2048x512 · reduced: the model made 2048x512, its largest for this shape, upscaled 2× locally to 4096x1024", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunsWithoutACost_AreCountedAsNotPriced_NotAsFree()
     {
         var (web, client, database) = await WebTestHost.StartAsync(runs: 2);

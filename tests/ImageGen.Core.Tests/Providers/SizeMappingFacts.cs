@@ -59,9 +59,9 @@ public sealed class SizeMappingFacts
 
     public static TheoryData<string, string[], string?[]> GeminiModels => new()
     {
-        { "gemini-3.1-flash-image", ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1"], ["512", "1K", "2K"] },
+        { "gemini-3.1-flash-image", ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1"], ["512", "1K", "2K", "4K"] },
         { "gemini-3.1-flash-image-preview", ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1"], ["512", "1K", "2K", "4K"] },
-        { "gemini-3-pro-image", ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"], ["1K", "2K"] },
+        { "gemini-3-pro-image", ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"], ["1K", "2K", "4K"] },
         { "gemini-3-pro-image-preview", ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"], ["1K", "2K", "4K"] },
         { "gemini-3.1-flash-lite-image", ["1:1", "2:3", "3:2", "3:4", "4:3", "9:16", "16:9", "21:9"], ["1K"] },
         { "gemini-2.5-flash-image", ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"], [null] },
@@ -82,9 +82,9 @@ public sealed class SizeMappingFacts
     [Theory]
     [InlineData("gemini-3.1-flash-image", 500, 500, "1:1 at 512")]
     [InlineData("gemini-3.1-flash-image", 1920, 1080, "16:9 at 2K")]
-    [InlineData("gemini-3.1-flash-image", 4096, 1024, "4:1 at 2K")] // 4K is preview-only
+    [InlineData("gemini-3.1-flash-image", 4096, 1024, "4:1 at 4K")] // 4K on the GA id too ("4K (Preview)" on Google's model page)
     [InlineData("gemini-3.1-flash-image-preview", 4096, 1024, "4:1 at 4K")]
-    [InlineData("gemini-3-pro-image", 4096, 4096, "1:1 at 2K")] // 4K is preview-only
+    [InlineData("gemini-3-pro-image", 4096, 4096, "1:1 at 4K")] // as Google's cookbook sends it
     [InlineData("gemini-3-pro-image-preview", 4096, 4096, "1:1 at 4K")]
     [InlineData("gemini-3.1-flash-lite-image", 1000, 1250, "3:4 at 1K")] // no 4:5 on Lite
     [InlineData("gemini-2.5-flash-image", 1920, 1080, "16:9")] // no imageSize at all
