@@ -7,15 +7,15 @@ using ImageGen.Core.Storage;
 namespace ImageGen.Core.BrandCheck;
 
 /// <summary>
-/// What a job's candidates are checked against, read once per job: the rules of the brand revision the job was queued with
-/// (so a later edit does not change what an older run is measured by), the work item's type, and the brand's logo assets
-/// that are offered now (at most <see cref="MaxLogos"/>).
+/// What a job's candidates are checked against, read once per job: the brand revision the job was queued with, so a later
+/// edit changes neither what an older run is measured by nor what it is looked at for: its rules, and the logo assets it
+/// offered (its <c>asset_ids</c>, at most <see cref="MaxLogos"/>, retired ones included), and the work item's type.
 /// </summary>
 public sealed class BrandCheckSource(Database database, IImageStore images)
 {
     public const int MaxLogos = 4;
 
-    private sealed record Row(long BrandId, string ContentMarkdown, string? Type);
+    private sealed record Row(string ContentMarkdown, string AssetIds, string? Type);
 
     private sealed record LogoRow(string Path, string OriginalName, long Id);
 
@@ -29,14 +29,17 @@ public sealed class BrandCheckSource(Database database, IImageStore images)
         var (row, logos) = await database.ReadAsync(async c =>
         {
             var row = await c.QuerySingleOrDefaultAsync<Row>("""
-                SELECT b.brand_id, b.content_markdown, w.type
+                SELECT b.content_markdown, b.asset_ids, w.type
                 FROM brand_revisions b LEFT JOIN work_items w ON w.id = @workItemId
                 WHERE b.id = @revisionId
                 """, new { revisionId, workItemId = spec.Origin.WorkItemId });
-            var logos = row is null ? [] : (await c.QueryAsync<LogoRow>("""
+            // The revision's logos, retired since or not: an asset a run used is retired, never deleted, so its file is
+            // still there. One deleted since (no run used it) is gone from the table and not looked for.
+            var assetIds = row is null ? [] : AssetIds(row.AssetIds);
+            var logos = assetIds.Length == 0 ? [] : (await c.QueryAsync<LogoRow>($"""
                 SELECT path, original_name, id FROM assets
-                WHERE brand_id = @BrandId AND role = @role AND retired_at IS NULL ORDER BY id LIMIT @limit
-                """, new { row.BrandId, role = AssetRoles.Logo, limit = MaxLogos })).ToList();
+                WHERE {database.Dialect.IsAnyOf("id", "@assetIds")} AND role = @role ORDER BY id LIMIT @limit
+                """, new { assetIds, role = AssetRoles.Logo, limit = MaxLogos })).ToList();
             return (row, logos);
         }, cancellationToken);
         if (row is null)
@@ -60,4 +63,13 @@ public sealed class BrandCheckSource(Database database, IImageStore images)
         }
         return new BrandCheckContext(BrandRules.Parse(row.ContentMarkdown), row.Type ?? "other", templates, revisionId) { LogoProblems = problems };
     }
+
+    /// <summary>A revision's <c>asset_ids</c>: the ids of the brand's active assets then, comma-separated (CatalogStore.AddRevisionAsync).</summary>
+    /// <exception cref="InvalidDataException">The column holds something else.</exception>
+    internal static long[] AssetIds(string stored) =>
+        stored.Length == 0
+            ? []
+            : stored.Split(',').Select(id => long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new InvalidDataException($"The brand revision's asset list '{stored}' is not a list of asset ids.")).ToArray();
 }

@@ -1,47 +1,8 @@
 using System.Text.RegularExpressions;
 using Dapper;
 using ImageGen.Core.Storage;
-using static System.FormattableString;
 
 namespace ImageGen.Core.BrandCheck;
-
-/// <summary>How often one side won: wins of picks, and the share.</summary>
-public sealed record WinCount(string Name, int Wins, int Picks)
-{
-    public double Share => Picks == 0 ? 0 : (double)Wins / Picks;
-}
-
-/// <summary>For one check: the picks between a candidate that passed it and one that did not, and how often the passing one won.</summary>
-public sealed record CheckWins(string Check, int PassWins, int Picks, double PValue)
-{
-    public double Share => Picks == 0 ? 0 : (double)PassWins / Picks;
-}
-
-public sealed record RevisionInfo(long Id, int Revision, long CreatedAt, int Picks);
-
-/// <summary>Head-to-head picks between candidates made under two brand revisions, and what may be said of them.</summary>
-public sealed record RevisionDuel(RevisionInfo Older, RevisionInfo Newer, int NewerWins, int Picks, double PValue)
-{
-    /// <summary>The sentence the page shows: a claim only with <see cref="BrandInsights.MinPicks"/> picks and p &lt; 0.05.</summary>
-    public string Finding => Picks < BrandInsights.MinPicks
-        ? $"Not enough picks to say: {Picks} head-to-head pick(s) between the two revisions; {BrandInsights.MinPicks} are needed."
-        : PValue >= BrandInsights.Significance
-            ? Invariant($"No clear difference: revision {Newer.Revision} won {NewerWins} of {Picks} ({Share:0%}); a difference this size happens by chance (p = {PValue:0.00}).")
-            : NewerWins * 2 > Picks
-                ? Invariant($"Candidates made under revision {Newer.Revision} won more: {NewerWins} of {Picks} head-to-head picks ({Share:0%}; p = {PValue:0.000}).")
-                : Invariant($"Candidates made under revision {Older.Revision} won more: {Picks - NewerWins} of {Picks} head-to-head picks ({1 - Share:0%}; p = {PValue:0.000}).");
-
-    public double Share => Picks == 0 ? 0 : (double)NewerWins / Picks;
-}
-
-public sealed record BrandInsightReport(
-    int Picks,
-    IReadOnlyList<WinCount> Verdicts,
-    IReadOnlyList<CheckWins> Checks,
-    IReadOnlyList<WinCount> Models,
-    IReadOnlyList<(string Word, int Count)> Words,
-    IReadOnlyList<RevisionInfo> Revisions,
-    RevisionDuel? Duel);
 
 /// <summary>
 /// What the picks say across a brand's work items (docs/BRAND-CHECK.md): which brand verdicts, checks and models win
@@ -59,13 +20,24 @@ public sealed partial class BrandInsights(Database database)
     /// <summary>Most picks read (the newest): enough for any brand, bounded for the page.</summary>
     public const int MaxPicks = 20_000;
 
+    /// <summary>The most common words of pick reasons shown.</summary>
+    public const int TopWords = 15;
+
+    /// <summary>Shortest word of a pick reason counted.</summary>
+    public const int MinWordLength = 3;
+
     private sealed class PickRow
     {
         public long WinnerImageId { get; init; }
         public long LeftImageId { get; init; }
         public string? Reason { get; init; }
-        public string? LeftVerdict { get; init; }
-        public string? RightVerdict { get; init; }
+        public BrandVerdict? LeftVerdict { get; private set; }
+        public BrandVerdict? RightVerdict { get; private set; }
+
+        /// <summary>Dapper's way in for the stored words (<c>brand_verdict</c>), read by the one parser.</summary>
+        private string? LeftVerdictText { init => LeftVerdict = BrandVerdicts.FromStored(value); }
+
+        private string? RightVerdictText { init => RightVerdict = BrandVerdicts.FromStored(value); }
         public string? LeftJson { get; init; }
         public string? RightJson { get; init; }
         public string LeftModel { get; init; } = "";
@@ -82,7 +54,7 @@ public sealed partial class BrandInsights(Database database)
             // Decided picks where both candidates were made under a revision of this brand.
             var picks = (await c.QueryAsync<PickRow>("""
                 SELECT cmp.winner_image_id, cmp.left_image_id, cmp.reason,
-                       li.brand_verdict AS left_verdict, ri.brand_verdict AS right_verdict, li.brand_json AS left_json, ri.brand_json AS right_json,
+                       li.brand_verdict AS left_verdict_text, ri.brand_verdict AS right_verdict_text, li.brand_json AS left_json, ri.brand_json AS right_json,
                        lr.model AS left_model, rr.model AS right_model, lr.brand_revision_id AS left_revision, rr.brand_revision_id AS right_revision
                 FROM comparisons cmp
                 JOIN run_images li ON li.id = cmp.left_image_id JOIN runs lr ON lr.id = li.run_id
@@ -97,7 +69,8 @@ public sealed partial class BrandInsights(Database database)
             return (picks, revisions);
         }, cancellationToken);
 
-        var verdicts = new Dictionary<string, (int Wins, int Picks)>();
+        var verdicts = new Dictionary<BrandVerdict, (int Wins, int Picks)>();
+        (int Wins, int Picks) neverChecked = (0, 0);
         var models = new Dictionary<string, (int Wins, int Picks)>();
         var checks = new Dictionary<string, (int PassWins, int Picks)>();
         var revisionPicks = new Dictionary<long, int>();
@@ -105,8 +78,17 @@ public sealed partial class BrandInsights(Database database)
         foreach (var pick in picks)
         {
             var leftWon = pick.WinnerImageId == pick.LeftImageId;
-            Count(verdicts, BrandVerdicts.Label(pick.LeftVerdict), leftWon);
-            Count(verdicts, BrandVerdicts.Label(pick.RightVerdict), !leftWon);
+            foreach (var (verdict, won) in new[] { (pick.LeftVerdict, leftWon), (pick.RightVerdict, !leftWon) })
+            {
+                if (verdict is { } v)
+                {
+                    Count(verdicts, v, won);
+                }
+                else
+                {
+                    neverChecked = (neverChecked.Wins + (won ? 1 : 0), neverChecked.Picks + 1);
+                }
+            }
             Count(models, pick.LeftModel, leftWon);
             Count(models, pick.RightModel, !leftWon);
             foreach (var revision in new[] { pick.LeftRevision, pick.RightRevision }.OfType<long>())
@@ -119,11 +101,11 @@ public sealed partial class BrandInsights(Database database)
             {
                 // Only picks that split on the check say anything about it.
                 var (l, r) = (left[name], right[name]);
-                if ((l == BrandVerdicts.Pass) == (r == BrandVerdicts.Pass))
+                if ((l == BrandVerdict.Pass) == (r == BrandVerdict.Pass))
                 {
                     continue;
                 }
-                var passWon = (l == BrandVerdicts.Pass) == leftWon;
+                var passWon = (l == BrandVerdict.Pass) == leftWon;
                 var (wins, count) = checks.GetValueOrDefault(name);
                 checks[name] = (wins + (passWon ? 1 : 0), count + 1);
             }
@@ -136,11 +118,13 @@ public sealed partial class BrandInsights(Database database)
         var revisionInfos = revisions.Select(r => new RevisionInfo(r.Id, r.Revision, r.CreatedAt, revisionPicks.GetValueOrDefault(r.Id))).ToList();
         return new BrandInsightReport(
             picks.Count,
-            Ranked(verdicts),
+            verdicts.Select(v => new VerdictWins(v.Key, v.Value.Wins, v.Value.Picks))
+                .Concat(neverChecked.Picks > 0 ? [new VerdictWins(null, neverChecked.Wins, neverChecked.Picks)] : [])
+                .OrderByDescending(v => v.Share).ThenByDescending(v => v.Picks).ThenBy(v => v.Verdict).ToList(),
             checks.Select(c => new CheckWins(c.Key, c.Value.PassWins, c.Value.Picks, BinomialPValue(c.Value.PassWins, c.Value.Picks)))
                 .OrderByDescending(c => c.Picks).ThenBy(c => c.Check, StringComparer.Ordinal).ToList(),
             Ranked(models),
-            words.OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal).Take(15).Select(w => (w.Key, w.Value)).ToList(),
+            words.OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal).Take(TopWords).Select(w => (w.Key, w.Value)).ToList(),
             revisionInfos,
             Duel(picks, revisionInfos, older, newer));
     }
@@ -172,7 +156,7 @@ public sealed partial class BrandInsights(Database database)
         return new RevisionDuel(older, newer, newerWins, duel.Count, BinomialPValue(newerWins, duel.Count));
     }
 
-    private static void Count(Dictionary<string, (int Wins, int Picks)> counts, string key, bool won)
+    private static void Count<TKey>(Dictionary<TKey, (int Wins, int Picks)> counts, TKey key, bool won) where TKey : notnull
     {
         var (wins, picks) = counts.GetValueOrDefault(key);
         counts[key] = (wins + (won ? 1 : 0), picks + 1);
@@ -183,9 +167,9 @@ public sealed partial class BrandInsights(Database database)
             .OrderByDescending(c => c.Share).ThenByDescending(c => c.Picks).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>Each judged check's verdict (pass, warn, fail) of a stored result.</summary>
-    private static Dictionary<string, string> Verdicts(string? json) =>
+    private static Dictionary<string, BrandVerdict> Verdicts(string? json) =>
         BrandCheckResult.FromJson(json)?.Checks
-            .Where(c => c.Verdict is BrandVerdicts.Pass or BrandVerdicts.Warn or BrandVerdicts.Fail)
+            .Where(c => c.Verdict.IsJudged())
             .GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.First().Verdict) ?? [];
 
     [GeneratedRegex(@"\p{L}[\p{L}'’-]*")]
@@ -204,7 +188,7 @@ public sealed partial class BrandInsights(Database database)
         string.IsNullOrWhiteSpace(reason)
             ? []
             : Word().Matches(reason.ToLowerInvariant()).Select(m => m.Value.Trim('\'', '’', '-'))
-                .Where(w => w.Length >= 3 && !StopWords.Contains(w)).Distinct();
+                .Where(w => w.Length >= MinWordLength && !StopWords.Contains(w)).Distinct();
 
     /// <summary>Exact two-sided binomial test against 1/2: the chance of a split at least this uneven by luck alone.</summary>
     public static double BinomialPValue(int successes, int trials)

@@ -8,29 +8,6 @@ using Markdig.Syntax.Inlines;
 
 namespace ImageGen.Core.BrandCheck;
 
-/// <summary>What a brand asks of its images' backgrounds.</summary>
-public enum BackgroundRule
-{
-    Any,
-    Transparent,
-    Solid,
-}
-
-/// <summary>An aspect ratio a rule allows, e.g. 16:9.</summary>
-public readonly record struct AspectRatio(int Width, int Height)
-{
-    public double Value => (double)Width / Height;
-
-    public override string ToString() => $"{Width}:{Height}";
-}
-
-/// <summary>The rules that apply to one work item type: the brand's general lines, overridden by the type's own.</summary>
-/// <param name="Aspects">Allowed ratios; empty means any.</param>
-/// <param name="MinWidth">Smallest width allowed, when a rule names one.</param>
-/// <param name="LogoRequired">The brand's logo must appear in the image.</param>
-/// <param name="AspectFromType">True when <paramref name="Aspects"/> is the type's built-in default (icons are square), not a brand rule.</param>
-public sealed record TypeRules(BackgroundRule Background, IReadOnlyList<AspectRatio> Aspects, int? MinWidth, int? MinHeight, bool LogoRequired, bool AspectFromType);
-
 /// <summary>
 /// A brand's checkable rules, read from its Markdown by a forgiving convention (docs/BRAND-CHECK.md): every hex colour in the
 /// text is a palette colour, except those on an "avoid" line; a section whose heading contains "rules" holds lines of

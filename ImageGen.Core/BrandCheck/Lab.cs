@@ -3,19 +3,15 @@ using NetVips;
 
 namespace ImageGen.Core.BrandCheck;
 
-/// <summary>A CIELAB colour (D65, as libvips converts sRGB).</summary>
-public readonly record struct LabColour(float L, float A, float B)
-{
-    public double DistanceSquared(LabColour other) =>
-        ((L - other.L) * (L - other.L)) + ((A - other.A) * (A - other.A)) + ((B - other.B) * (B - other.B));
-}
-
 /// <summary>
 /// Colour science by libvips: sRGB to CIELAB, and CIEDE2000 distances (<c>vips_dE00</c>, checked against Sharma's test data
 /// in the tests). Only the clustering is ours.
 /// </summary>
 public static class Lab
 {
+    /// <summary>Most rounds of Lloyd's iterations the clustering runs (it stops sooner when no pixel changes cluster).</summary>
+    public const int MaxRounds = 12;
+
     /// <summary>An image's pixels in CIELAB, three floats a pixel, row-major (alpha ignored).</summary>
     public static float[] Of(Image rgb)
     {
@@ -129,7 +125,7 @@ public static class Lab
 
         var assignment = new int[points.Count];
         var counts = new int[centres.Count];
-        for (var round = 0; round < 12; round++)
+        for (var round = 0; round < MaxRounds; round++)
         {
             var sums = new double[centres.Count, 3];
             Array.Clear(counts);

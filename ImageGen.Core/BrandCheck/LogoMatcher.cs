@@ -1,135 +1,7 @@
 using System.Numerics;
-using ImageGen.Core.Imaging;
 using NetVips;
 
 namespace ImageGen.Core.BrandCheck;
-
-/// <summary>A grey image as floats 0–1, row-major.</summary>
-internal sealed record Grey(float[] Pixels, int Width, int Height)
-{
-    /// <summary>Rec. 709 luma of 8-bit sRGB(A), composited over <paramref name="background"/> (0 black, 1 white) where transparent.</summary>
-    public static Grey From(byte[] rgba, int width, int height, float background)
-    {
-        var pixels = new float[width * height];
-        for (var i = 0; i < pixels.Length; i++)
-        {
-            var o = i * 4;
-            var luma = ((0.2126f * rgba[o]) + (0.7152f * rgba[o + 1]) + (0.0722f * rgba[o + 2])) / 255f;
-            var alpha = rgba[o + 3] / 255f;
-            pixels[i] = (luma * alpha) + (background * (1 - alpha));
-        }
-        return new Grey(pixels, width, height);
-    }
-
-    /// <summary>Half the size, each pixel the mean of a 2×2 block (an odd last row or column is dropped).</summary>
-    public Grey Half()
-    {
-        int w = Width / 2, h = Height / 2;
-        var pixels = new float[w * h];
-        for (var y = 0; y < h; y++)
-        {
-            var top = 2 * y * Width;
-            var bottom = top + Width;
-            for (var x = 0; x < w; x++)
-            {
-                pixels[(y * w) + x] = (Pixels[top + (2 * x)] + Pixels[top + (2 * x) + 1] + Pixels[bottom + (2 * x)] + Pixels[bottom + (2 * x) + 1]) / 4;
-            }
-        }
-        return new Grey(pixels, w, h);
-    }
-
-    public static Grey From(Image image, float background)
-    {
-        var rgba = Imaging.Pixels.Rgba(image);
-        return From(rgba, image.Width, image.Height, background);
-    }
-}
-
-/// <summary>
-/// One logo asset, ready to be looked for: its visible part (cropped to where its alpha is), as grey, over white and over
-/// black when it has transparency (a logo on a light and on a dark ground).
-/// </summary>
-public sealed class LogoTemplate : IDisposable
-{
-    private readonly Image logo;
-    private readonly Dictionary<(int, int), List<(Grey Coarse, Grey Fine)>> bySize = [];
-
-    public string Name { get; }
-
-    public bool HasTransparency { get; }
-
-    private LogoTemplate(Image logo, string name, bool hasTransparency)
-    {
-        this.logo = logo;
-        Name = name;
-        HasTransparency = hasTransparency;
-    }
-
-    /// <summary>Reads a logo file (within <see cref="ImageLimits"/>) and keeps it at most 512 px, cropped to its visible part.</summary>
-    public static LogoTemplate Load(string path, string name)
-    {
-        using (ImageLimits.OpenFile(path, name))
-        {
-            // the header within the limits before anything is decoded
-        }
-        using var small = Image.Thumbnail(path, 512, height: 512, size: Enums.Size.Down, failOn: Enums.FailOn.Truncated);
-        using var srgb = small.Colourspace(Enums.Interpretation.Srgb);
-        // In memory: the file is read once, sequentially, and the alpha is read twice below.
-        using var rgba = (srgb.HasAlpha() ? srgb.Cast(Enums.BandFormat.Uchar) : srgb.Cast(Enums.BandFormat.Uchar).Bandjoin(255)).CopyMemory();
-        using var alpha = rgba[3];
-        var transparent = alpha.Min() < 255;
-        // Crop to the visible part: a logo file is often padded with transparency.
-        int left = 0, top = 0, width = rgba.Width, height = rgba.Height;
-        if (transparent)
-        {
-            var box = alpha.FindTrim(threshold: 127, background: [0]);
-            (left, top, width, height) = (Convert.ToInt32(box[0]), Convert.ToInt32(box[1]), Convert.ToInt32(box[2]), Convert.ToInt32(box[3]));
-        }
-        if (width < 4 || height < 4)
-        {
-            throw new InvalidDataException($"the logo '{name}' has almost nothing visible to look for.");
-        }
-        var cropped = rgba.Crop(left, top, width, height).CopyMemory();
-        // Transparency that is only padding is gone with the crop: one template (over white) is enough then.
-        using var croppedAlpha = cropped[3];
-        return new LogoTemplate(cropped, name, transparent && croppedAlpha.Min() < 255);
-    }
-
-    /// <summary>The scales looked at, the logo's longest side as a share of the image's longest side: from a tenth of the image up, each 1.2 times the last: a logo is at most 10 % off one of them.</summary>
-    public static IReadOnlyList<double> Scales { get; } = Enumerable.Range(0, 12).Select(i => Math.Round(0.1 * Math.Pow(1.2, i), 3)).ToList();
-
-    /// <summary>The logo as grey templates for the scales in [<paramref name="from"/>, <paramref name="to"/>), at the coarse size
-    /// and <paramref name="factor"/> times it; made once per image size and kept for the job's other candidates.</summary>
-    internal List<(Grey Coarse, Grey Fine)> For(int coarseWidth, int coarseHeight, int factor, double from, double to)
-    {
-        if (bySize.TryGetValue((coarseWidth, coarseHeight), out var cached))
-        {
-            return cached;
-        }
-        var templates = new List<(Grey, Grey)>();
-        var longSide = Math.Max(coarseWidth, coarseHeight);
-        foreach (var scale in Scales.Where(s => s >= from && s < to))
-        {
-            var target = scale * longSide / Math.Max(logo.Width, logo.Height);
-            var tw = (int)Math.Round(logo.Width * target);
-            var th = (int)Math.Round(logo.Height * target);
-            if (tw < 6 || th < 6 || tw > coarseWidth || th > coarseHeight)
-            {
-                continue;
-            }
-            using var coarse = logo.ThumbnailImage(tw, height: th, size: Enums.Size.Force);
-            using var fine = logo.ThumbnailImage(tw * factor, height: th * factor, size: Enums.Size.Force);
-            foreach (var background in HasTransparency ? new[] { 1f, 0f } : [1f])
-            {
-                templates.Add((Grey.From(coarse, background), Grey.From(fine, background)));
-            }
-        }
-        bySize[(coarseWidth, coarseHeight)] = templates;
-        return templates;
-    }
-
-    public void Dispose() => logo.Dispose();
-}
 
 /// <summary>
 /// Looks for logos by normalised cross-correlation of grey levels, coarse to fine: every scale of
@@ -147,7 +19,10 @@ internal static class LogoMatcher
     /// fifth of the image and up, 128 px below), at every second place once the logo is 10 px or more; then the four best
     /// places again on the 256 px copy, within a coarse pixel and a half.
     /// </summary>
-    private const int FineSide = 256;
+    public const int FineSide = 256;
+
+    /// <summary>The best places of the coarse search tried again on the <see cref="FineSide"/> copy.</summary>
+    public const int FinePlaces = 4;
 
     private static readonly (int Halvings, double From, double To)[] Levels = [(2, 0.2, 1.0), (1, 0, 0.2)];
 
@@ -178,7 +53,7 @@ internal static class LogoMatcher
             }
         }
         var best = (Score: 0.0, Logo: (string?)null);
-        foreach (var c in candidates.OrderByDescending(c => c.Score).Take(4))
+        foreach (var c in candidates.OrderByDescending(c => c.Score).Take(FinePlaces))
         {
             // The coarse search stepped two places: the peak is within one and a half coarse pixels of where it was seen.
             var radius = (c.Factor * 3 / 2) + 1;

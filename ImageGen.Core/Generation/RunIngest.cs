@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Files;
 using ImageGen.Core.Imaging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageGen.Core.Generation;
 
@@ -15,12 +17,15 @@ public sealed class RunIngestException(string message, Exception? inner = null) 
 /// <see cref="ImageLimits"/>), hashes it, makes its thumbnail beside it, then commits the whole folder to the run's place
 /// in one step. Needs no worker and no database: the worker records what this returns.
 /// </summary>
-public sealed class RunIngest(IImageStore images)
+/// <param name="logger">Where a fault in the brand check is logged as an error (the images are kept regardless).</param>
+public sealed partial class RunIngest(IImageStore images, ILogger<RunIngest>? logger = null)
 {
+    private readonly ILogger logger = logger ?? NullLogger<RunIngest>.Instance;
+
     private sealed record CheckedImage(string Name, string Format, int Width, int Height, long Bytes, string Sha256, long? Seed, string Thumbnail,
         string? Warning, string? Original, BrandCheckResult? Check);
 
-    private static async Task<CheckedImage> CheckAsync(ManifestImage image, string outputFolder, string background, BrandCheckContext? brand,
+    private async Task<CheckedImage> CheckAsync(ManifestImage image, string outputFolder, string background, BrandCheckContext? brand,
         CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(image.Path);
@@ -40,7 +45,7 @@ public sealed class RunIngest(IImageStore images)
         Action<NetVips.Image>? inspect = brand is null && !alphaAsked ? null : decoded =>
         {
             opaque = alphaAsked && Alpha.IsOpaque(decoded);
-            check = brand is null ? null : BrandChecker.Check(decoded, width, height, brand);
+            check = brand is null ? null : CheckBrand(decoded, width, height, brand, name);
         };
         var thumbnail = Path.GetRelativePath(outputFolder, Thumbnails.Create(file, Path.Combine(outputFolder, Thumbnails.Folder), inspect))
             .Replace(Path.DirectorySeparatorChar, '/');
@@ -60,6 +65,27 @@ public sealed class RunIngest(IImageStore images)
         }
         return new CheckedImage(name, format, width, height, stream.Length, hash, image.Seed, thumbnail, warning, original, check);
     }
+
+    /// <summary>
+    /// The brand check of one file. The checker throws only for a fault of its own (an image it cannot decode is a result,
+    /// not an exception), and that must not cost a paid run its images: the file is kept, its check recorded as not
+    /// checked with the fault named, and the fault logged as an error for someone to fix.
+    /// </summary>
+    private BrandCheckResult CheckBrand(NetVips.Image decoded, int width, int height, BrandCheckContext brand, string name)
+    {
+        try
+        {
+            return BrandChecker.Check(decoded, width, height, brand);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+        {
+            LogBrandCheckFault(logger, e, name);
+            return BrandCheckResult.NotChecked($"The brand check failed with an internal error ({e.GetType().Name}); the image was kept and the error logged.", brand.BrandRevisionId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The brand check of {File} failed with an internal error; the image is kept, marked not checked")]
+    private static partial void LogBrandCheckFault(ILogger logger, Exception exception, string file);
 
     /// <exception cref="RunIngestException">The manifest or a file is not what it should be; nothing was committed.</exception>
     /// <param name="background">What the job asked for: when <see cref="Backgrounds.Transparent"/>, each file's real alpha is

@@ -1,4 +1,5 @@
 using Dapper;
+using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Generation;
@@ -80,8 +81,11 @@ public sealed class RunImageView
     /// <summary>The provider's own file, kept beside this converted candidate.</summary>
     public string? OriginalPath { get; init; }
 
-    /// <summary>The brand check's verdict (pass, warn, fail, unchecked); null when the run had no brand.</summary>
-    public string? BrandVerdict { get; init; }
+    /// <summary>The brand check's verdict; null when the run had no brand.</summary>
+    public BrandCheck.BrandVerdict? BrandVerdict { get; private set; }
+
+    /// <summary>Dapper's way in: <c>run_images.brand_verdict</c> as stored (selected as <c>brand_verdict_text</c>), read by the one parser.</summary>
+    private string? BrandVerdictText { init => BrandVerdict = ImageGen.Core.BrandCheck.BrandVerdicts.FromStored(value); }
 
     /// <summary>The brand score 0–100 candidates sort by (<see cref="ImageGen.Core.BrandCheck.BrandCheckResult.BrandScore"/>).</summary>
     public double? BrandScore { get; init; }
@@ -171,19 +175,19 @@ public sealed class RunQueries(Database database)
     /// <paramref name="verdict"/> (any when null), starred only when asked, by brand score (best first, unchecked last) or
     /// newest first; at most <see cref="FilteredLimit"/>, with whether there were more.
     /// </summary>
-    public Task<(IReadOnlyList<RunImageView> Images, bool More)> CandidatesAsync(long workItemId, string? verdict, bool starredOnly, bool byBrandScore, CancellationToken cancellationToken = default) =>
+    public Task<(IReadOnlyList<RunImageView> Images, bool More)> CandidatesAsync(long workItemId, BrandCheck.BrandVerdict? verdict, bool starredOnly, bool byBrandScore, CancellationToken cancellationToken = default) =>
         database.ReadAsync<(IReadOnlyList<RunImageView>, bool)>(async c =>
         {
             var where = SqlWhere.Of((true, "r.work_item_id = @workItemId"), (verdict is not null, "i.brand_verdict = @verdict"), (starredOnly, "i.starred = 1"));
             var order = byBrandScore ? $"{database.Dialect.DescendingNullsLast("i.brand_score")}, i.id DESC" : "i.run_id DESC, i.id ASC";
             var images = (await c.QueryAsync<RunImageView>($"""
                 SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning, i.original_path,
-                       i.brand_verdict, i.brand_score, i.brand_json
+                       i.brand_verdict AS brand_verdict_text, i.brand_score, i.brand_json
                 FROM runs r JOIN run_images i ON i.run_id = r.id
                 {where}
                 ORDER BY {order}
                 LIMIT @limit
-                """, new { workItemId, verdict, limit = FilteredLimit + 1 })).ToList();
+                """, new { workItemId, verdict = verdict?.ToText(), limit = FilteredLimit + 1 })).ToList();
             return images.Count > FilteredLimit ? (images[..FilteredLimit], true) : (images, false);
         }, cancellationToken);
 
@@ -243,7 +247,7 @@ public sealed class RunQueries(Database database)
 
     public Task<RunImageView?> GetImageAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<RunImageView>(
-            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, starred, score, warning, original_path, brand_verdict, brand_score, brand_json FROM run_images WHERE id = @id", new { id }), cancellationToken);
+            "SELECT id, run_id, path, format, width, height, bytes, sha256, seed, thumbnail_path, starred, score, warning, original_path, brand_verdict AS brand_verdict_text, brand_score, brand_json FROM run_images WHERE id = @id", new { id }), cancellationToken);
 
     public Task<ImageOrigin?> GetImageOriginAsync(long imageId, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ImageOrigin>("""
@@ -265,7 +269,7 @@ public sealed class RunQueries(Database database)
             FROM runs r JOIN jobs j ON j.id = r.job_id WHERE {filter} ORDER BY {order} LIMIT @limit;
 
             SELECT i.id, i.run_id, i.path, i.format, i.width, i.height, i.bytes, i.sha256, i.seed, i.thumbnail_path, i.starred, i.score, i.warning, i.original_path,
-                   i.brand_verdict, i.brand_score, i.brand_json
+                   i.brand_verdict AS brand_verdict_text, i.brand_score, i.brand_json
             FROM run_images i
             WHERE i.run_id IN (SELECT r.id FROM runs r WHERE {filter} ORDER BY {order} LIMIT @limit)
             ORDER BY i.run_id, i.created_at, i.id;

@@ -1,4 +1,5 @@
 using Dapper;
+using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Iteration;
@@ -11,8 +12,8 @@ public sealed record SearchQuery(string? Text, long? WorkItemId, string? Model, 
     public const int MaxPage = 10_000;
     public static IReadOnlyList<string> Sorts { get; } = ["newest", "oldest", "score", "brand", "starred"];
 
-    /// <summary>Only candidates with this brand check verdict (pass, warn, fail, unchecked).</summary>
-    public string? Brand { get; init; }
+    /// <summary>Only candidates with this brand check verdict.</summary>
+    public BrandVerdict? Brand { get; init; }
 }
 
 public sealed class FoundCandidate
@@ -29,7 +30,11 @@ public sealed class FoundCandidate
     public string WorkItemName { get; init; } = "";
     public string WorkItemSlug { get; init; } = "";
     public string ProjectSlug { get; init; } = "";
-    public string? BrandVerdict { get; init; }
+    public BrandVerdict? BrandVerdict { get; private set; }
+
+    /// <summary>Dapper's way in: <c>run_images.brand_verdict</c> as stored, read by the one parser.</summary>
+    private string? BrandVerdictText { init => BrandVerdict = BrandVerdicts.FromStored(value); }
+
     public double? BrandScore { get; init; }
 }
 
@@ -111,11 +116,11 @@ public sealed class CandidateSearch(Database database)
                 (model is not null && runIds is null, "r.model = @model"),
                 (query.RunId is not null, "r.id = @RunId"),
                 (query.StarredOnly, "i.starred = 1"),
-                (query.Brand is not null, "i.brand_verdict = @Brand"));
+                (query.Brand is not null, "i.brand_verdict = @brand"));
             using var results = await c.QueryMultipleAsync($"""
                 {WorkItemsStatement(fts)};
 
-                SELECT i.id, i.run_id, i.width, i.height, i.seed, i.score, i.starred, r.model, i.created_at, i.brand_verdict, i.brand_score,
+                SELECT i.id, i.run_id, i.width, i.height, i.seed, i.score, i.starred, r.model, i.created_at, i.brand_verdict AS brand_verdict_text, i.brand_score,
                        w.name AS work_item_name, w.slug AS work_item_slug, p.slug AS project_slug
                 FROM {from}
                 JOIN work_items w ON w.id = r.work_item_id
@@ -123,7 +128,7 @@ public sealed class CandidateSearch(Database database)
                 {where}
                 ORDER BY {order}
                 LIMIT @limit OFFSET @offset;
-                """, new { like, fts, runIds = runIds?.ToArray(), query.WorkItemId, model, query.RunId, query.Brand, limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
+                """, new { like, fts, runIds = runIds?.ToArray(), query.WorkItemId, model, query.RunId, brand = query.Brand?.ToText(), limit = SearchQuery.PageSize + 1, offset = Math.Clamp(query.Page, 0, SearchQuery.MaxPage) * SearchQuery.PageSize });
             var items = (await results.ReadAsync<FoundWorkItem>()).ToList();
             var candidates = (await results.ReadAsync<FoundCandidate>()).ToList();
             var hasMore = candidates.Count > SearchQuery.PageSize;

@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Iteration;
@@ -9,7 +10,7 @@ public sealed record Pick(long Id, long LeftImageId, long RightImageId, long? Wi
 /// <param name="BrandVerdict">The candidate's brand check verdict; null when its run had no brand.</param>
 /// <param name="BrandScore">Its brand score 0–100, shown beside the rank.</param>
 public sealed record RankedCandidate(long ImageId, double Score, int Wins, int Losses, int Width, int Height, string Model, long RunId,
-    string? BrandVerdict = null, double? BrandScore = null);
+    BrandVerdict? BrandVerdict = null, double? BrandScore = null);
 
 /// <summary>A work item's candidates, the picks made between them, and what to compare next.</summary>
 public sealed record ComparisonState(IReadOnlyList<RankedCandidate> Candidates, IReadOnlyList<Pick> Picks)
@@ -87,14 +88,18 @@ public sealed class ComparisonStore(Database database, TimeProvider time)
         public long Height { get; init; }
         public string Model { get; init; } = "";
         public long RunId { get; init; }
-        public string? BrandVerdict { get; init; }
+        public BrandVerdict? BrandVerdict { get; private set; }
+
+        /// <summary>Dapper's way in: <c>run_images.brand_verdict</c> as stored, read by the one parser.</summary>
+        private string? BrandVerdictText { init => BrandVerdict = BrandVerdicts.FromStored(value); }
+
         public double? BrandScore { get; init; }
     }
 
     private static async Task<ComparisonState> LoadAsync(IDbConnection connection, IDbTransaction? transaction, long workItemId)
     {
         using var results = await connection.QueryMultipleAsync("""
-            SELECT i.id AS image_id, COALESCE(i.score, 1500.0) AS score, i.width, i.height, r.model, r.id AS run_id, i.brand_verdict, i.brand_score
+            SELECT i.id AS image_id, COALESCE(i.score, 1500.0) AS score, i.width, i.height, r.model, r.id AS run_id, i.brand_verdict AS brand_verdict_text, i.brand_score
             FROM run_images i JOIN runs r ON r.id = i.run_id
             WHERE r.work_item_id = @workItemId AND r.status = 'succeeded'
             ORDER BY i.id DESC;

@@ -32,9 +32,9 @@ public sealed class SearchModel(CandidateSearch search, ModelRegistry models) : 
             Error = $"'{Sort}' is not a sort order; showing newest first.";
             Sort = "newest";
         }
-        if (Brand is not null && !ImageGen.Core.BrandCheck.BrandVerdicts.Filterable.Contains(Brand))
+        if (!BrandCheckText.TryParseFilter(Brand, out var brand))
         {
-            Error = $"'{Brand}' is not a brand verdict (pass, warn, fail or unchecked); showing every candidate.";
+            Error = $"'{Brand}' is not a brand verdict ({BrandCheckText.FilterWords}); showing every candidate.";
             Brand = null;
         }
         if (Text?.Length > 200)
@@ -43,7 +43,7 @@ public sealed class SearchModel(CandidateSearch search, ModelRegistry models) : 
             Text = Text[..200];
         }
         (WorkItems, Candidates, HasMore) = await search.SearchAsync(
-            new SearchQuery(Text, WorkItemId, Model, RunId, StarredOnly, Sort, Math.Max(0, PageNumber)) { Brand = Brand }, cancellationToken);
+            new SearchQuery(Text, WorkItemId, Model, RunId, StarredOnly, Sort, Math.Max(0, PageNumber)) { Brand = brand }, cancellationToken);
     }
 
     public string PageUrl(int page) => QueryString.Create(new Dictionary<string, string?>

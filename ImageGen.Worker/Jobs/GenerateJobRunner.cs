@@ -209,7 +209,7 @@ public sealed partial class GenerateJobRunner(
             store?.SetTag("imagegen.brand_check.ms", stored.Sum(i => i.BrandCheck?.Milliseconds ?? 0));
             foreach (var (image, index) in stored.Select((image, index) => (image, index)))
             {
-                if (image.BrandCheck is { Verdict: BrandVerdicts.Unchecked } notChecked)
+                if (image.BrandCheck is { Verdict: BrandVerdict.Unchecked } notChecked)
                 {
                     LogBrandUnchecked(logger, job.Id, index + 1, notChecked.Reason ?? "");
                 }

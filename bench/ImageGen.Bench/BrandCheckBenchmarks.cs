@@ -72,8 +72,8 @@ public class BrandCheckBenchmarks
     public string Thumbnail768() => Thumbnails.Create(ImagingBenchmarks.InputPath, _output);
 
     [Benchmark]
-    public string Checks() => BrandChecker.Check(_thumbnail, 1024, 1024, _rules).Verdict;
+    public BrandVerdict Checks() => BrandChecker.Check(_thumbnail, 1024, 1024, _rules).Verdict;
 
     [Benchmark]
-    public string ChecksWithLogo() => BrandChecker.Check(_thumbnail, 1024, 1024, _rulesAndLogo).Verdict;
+    public BrandVerdict ChecksWithLogo() => BrandChecker.Check(_thumbnail, 1024, 1024, _rulesAndLogo).Verdict;
 }

@@ -15,7 +15,7 @@ public sealed partial class BrandCheckPageFacts
 {
     private const string Item = "/projects/launch/items/hero";
 
-    private static BrandCheckResult Result(string verdict, double? score, params CheckLine[] lines) => new()
+    private static BrandCheckResult Result(BrandVerdict verdict, double? score, params CheckLine[] lines) => new()
     {
         Verdict = verdict, Score = score, BrandScore = score, Checks = lines, BrandRevisionId = 1,
         Colours = score is null ? null : [new ColourMatch("#fe5401", 0.8, "#ff5500", 0.9), new ColourMatch("#00ff7f", 0.2, "#ff5500", 58.3)],
@@ -27,9 +27,9 @@ public sealed partial class BrandCheckPageFacts
         var (web, client, database) = await WebTestHost.StartAsync(runs: 2);
         var checks = new[]
         {
-            Result(BrandVerdicts.Pass, 92, new CheckLine("Palette", BrandVerdicts.Pass, "92/100. Closest: #fe5401 (80%) is ΔE 0.9 from #ff5500.")),
-            Result(BrandVerdicts.Fail, 20, new CheckLine("Palette", BrandVerdicts.Fail, "20/100. Closest: #00ff7f (70%) is ΔE 58.3 from #ff5500.")),
-            Result(BrandVerdicts.Warn, 60, new CheckLine("Palette", BrandVerdicts.Warn, "60/100. Farthest: #00ff7f (40%).")),
+            Result(BrandVerdict.Pass, 92, new CheckLine("Palette", BrandVerdict.Pass, "92/100. Closest: #fe5401 (80%) is ΔE 0.9 from #ff5500.")),
+            Result(BrandVerdict.Fail, 20, new CheckLine("Palette", BrandVerdict.Fail, "20/100. Closest: #00ff7f (70%) is ΔE 58.3 from #ff5500.")),
+            Result(BrandVerdict.Warn, 60, new CheckLine("Palette", BrandVerdict.Warn, "60/100. Farthest: #00ff7f (40%).")),
             BrandCheckResult.NotChecked("The image could not be read for the brand check: truncated."),
         };
         await database.WriteAsync(async (c, t) =>
@@ -41,7 +41,7 @@ public sealed partial class BrandCheckPageFacts
             for (var i = 0; i < checks.Length; i++)
             {
                 await c.ExecuteAsync("UPDATE run_images SET brand_verdict = @Verdict, brand_score = @BrandScore, brand_json = @json WHERE id = @id",
-                    new { checks[i].Verdict, checks[i].BrandScore, json = checks[i].ToJson(), id = i + 1 }, t);
+                    new { Verdict = checks[i].Verdict.ToText(), checks[i].BrandScore, json = checks[i].ToJson(), id = i + 1 }, t);
             }
             return 0;
         });

@@ -28,13 +28,13 @@ public sealed class BrandCheckFacts
         {
             await c.ExecuteAsync("""
                 INSERT INTO brands (id, name, slug, content_markdown, created_at, updated_at) VALUES (1, 'Acme', 'acme', @markdown, 0, 0);
-                INSERT INTO brand_revisions (id, brand_id, revision, name, content_markdown, created_at) VALUES (1, 1, 1, 'Acme', @markdown, 0);
-                """, new { markdown }, t);
+                INSERT INTO brand_revisions (id, brand_id, revision, name, content_markdown, asset_ids, created_at) VALUES (1, 1, 1, 'Acme', @markdown, @assetIds, 0);
+                """, new { markdown, assetIds = logoBytes is null ? "" : "1" }, t);
             if (logoBytes is not null)
             {
                 await c.ExecuteAsync("""
-                    INSERT INTO assets (brand_id, role, original_name, path, thumbnail_path, format, width, height, bytes, sha256, created_at)
-                    VALUES (1, 'logo', 'broken.png', 'assets/broken.png', 'assets/broken.webp', 'png', 64, 64, 10, 'ab', 0)
+                    INSERT INTO assets (id, brand_id, role, original_name, path, thumbnail_path, format, width, height, bytes, sha256, created_at)
+                    VALUES (1, 1, 'logo', 'broken.png', 'assets/broken.png', 'assets/broken.webp', 'png', 64, 64, 10, 'ab', 0)
                     """, transaction: t);
             }
             return 0;
@@ -61,17 +61,17 @@ public sealed class BrandCheckFacts
         foreach (var row in rows)
         {
             var check = BrandCheckResult.FromJson(row.BrandJson)!;
-            Assert.Equal(check.Verdict, row.BrandVerdict);
+            Assert.Equal(check.Verdict.ToText(), row.BrandVerdict);
             Assert.Equal(1, check.BrandRevisionId);
             // 256x128 is 2:1; the brand asks 16:9 for heroes: a failure a person can verify from the size alone.
-            Assert.Equal(BrandVerdicts.Fail, row.BrandVerdict);
+            Assert.Equal("fail", row.BrandVerdict); // the stored word
             Assert.Equal("256x128 is 2:1; the brand allows 16:9 for heroes.", check.Checks.Single(l => l.Name == "Aspect ratio").Summary);
             Assert.True(row.BrandScore <= BrandChecker.FailCap);
             // The offline model draws with the brand's colours and leaves out the avoided one.
-            Assert.Equal(BrandVerdicts.Pass, check.Checks.Single(l => l.Name == "Avoided colours").Verdict);
+            Assert.Equal(BrandVerdict.Pass, check.Checks.Single(l => l.Name == "Avoided colours").Verdict);
             Assert.NotNull(check.Score);
             var logo = check.Checks.Single(l => l.Name == "Logo");
-            Assert.Equal(BrandVerdicts.Unchecked, logo.Verdict);
+            Assert.Equal(BrandVerdict.Unchecked, logo.Verdict);
             Assert.StartsWith("Not checked: the logo 'broken.png' could not be read", logo.Summary);
         }
     }

@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
@@ -112,7 +113,7 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
             """, stored.Select(i => new
             {
                 runId, i.RelativePath, i.Format, i.Width, i.Height, i.Bytes, i.Sha256, i.Seed, i.ThumbnailPath, i.Warning, i.OriginalPath,
-                brandVerdict = i.BrandCheck?.Verdict, brandScore = i.BrandCheck?.BrandScore, brandJson = i.BrandCheck?.ToJson(), now,
+                brandVerdict = i.BrandCheck?.Verdict.ToText(), brandScore = i.BrandCheck?.BrandScore, brandJson = i.BrandCheck?.ToJson(), now,
             }), t);
     }
 }

@@ -67,9 +67,8 @@ public sealed class DetailsModel(
     public IReadOnlyList<RunImageView> FilteredImages { get; private set; } = [];
     public bool FilteredMore { get; private set; }
 
-    /// <summary>The brand filter's choices: any, then each verdict by its badge's label.</summary>
-    public static IReadOnlyList<(string Value, string Label)> BrandFilters { get; } =
-        [("", "Any"), .. ImageGen.Core.BrandCheck.BrandVerdicts.Filterable.Select(v => (v, ImageGen.Core.BrandCheck.BrandVerdicts.Label(v)))];
+    /// <summary>The verdict <see cref="BrandFilter"/> names, once it is read.</summary>
+    public ImageGen.Core.BrandCheck.BrandVerdict? BrandVerdictFilter { get; private set; }
 
     public string ItemUrl => $"/projects/{Item.ProjectSlug}/items/{Item.Slug}";
 
@@ -254,11 +253,12 @@ public sealed class DetailsModel(
         LiveVersion = await jobs.WorkItemVersionAsync(found.Id, cancellationToken);
         ActiveJobs = await jobs.ActiveForWorkItemAsync(found.Id, cancellationToken);
         Paused = ActiveJobs.Any(j => j.Status == JobStatus.Queued) && await queue.IsPausedAsync(cancellationToken);
-        if (BrandFilter is not null && !ImageGen.Core.BrandCheck.BrandVerdicts.Filterable.Contains(BrandFilter))
+        if (!BrandCheckText.TryParseFilter(BrandFilter, out var verdict))
         {
-            ModelState.AddModelError(nameof(BrandFilter), $"'{BrandFilter}' is not a brand verdict: choose pass, warn, fail or unchecked.");
+            ModelState.AddModelError(nameof(BrandFilter), $"'{BrandFilter}' is not a brand verdict: choose {BrandCheckText.FilterWords}.");
             BrandFilter = null;
         }
+        BrandVerdictFilter = verdict;
         if (Sort is not null && Sort != "brand")
         {
             ModelState.AddModelError(nameof(Sort), $"'{Sort}' is not an order here: leave it empty for the history, or 'brand' for brand score.");
@@ -266,7 +266,7 @@ public sealed class DetailsModel(
         }
         if (Filtered)
         {
-            (FilteredImages, FilteredMore) = await runs.CandidatesAsync(found.Id, BrandFilter, StarredOnly, Sort == "brand", cancellationToken);
+            (FilteredImages, FilteredMore) = await runs.CandidatesAsync(found.Id, BrandVerdictFilter, StarredOnly, Sort == "brand", cancellationToken);
         }
         else
         {

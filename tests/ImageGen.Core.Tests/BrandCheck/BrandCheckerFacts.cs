@@ -31,7 +31,7 @@ public sealed class BrandCheckerFacts
 
         var result = BrandChecker.Check(image, 1024, 1024, Context("Blue #1a73e8, yellow #fbbc05."));
 
-        Assert.Equal(BrandVerdicts.Pass, result.Verdict);
+        Assert.Equal(BrandVerdict.Pass, result.Verdict);
         Assert.Equal(100, result.Score);
         Assert.Equal(["#1a73e8", "#fbbc05"], result.Colours!.Select(c => c.Colour)); // nearest-neighbour sampling: no blends
         Assert.Equal(0.6, result.Colours![0].Share, 0.011); // sampled every 10.7 px
@@ -47,7 +47,7 @@ public sealed class BrandCheckerFacts
 
         var result = BrandChecker.Check(image, 1024, 1024, Context("Blue #1a73e8, yellow #fbbc05."));
 
-        Assert.Equal(BrandVerdicts.Fail, result.Verdict);
+        Assert.Equal(BrandVerdict.Fail, result.Verdict);
         Assert.True(result.Score < 10, $"score {result.Score}");
         Assert.Equal("#00ff7f", result.Colours!.MaxBy(c => c.DeltaE)!.Colour);
         Assert.Matches(@"farthest: #00ff7f \(\d+%\) is ΔE \d", Line(result, "Palette").Summary);
@@ -61,7 +61,7 @@ public sealed class BrandCheckerFacts
 
         var result = BrandChecker.Check(image, 1000, 500, Context("Blue #1a73e8, yellow #fbbc05."));
 
-        Assert.Equal(BrandVerdicts.Warn, result.Verdict);
+        Assert.Equal(BrandVerdict.Warn, result.Verdict);
         Assert.InRange(result.Score!.Value, 58, 61);
     }
 
@@ -73,7 +73,7 @@ public sealed class BrandCheckerFacts
 
         var result = BrandChecker.Check(image, 1200, 600, Context("Blue #1a73e8.\n\n## Rules\n- Avoid: #ff0000, #00ff00"));
 
-        Assert.Equal(BrandVerdicts.Fail, result.Verdict);
+        Assert.Equal(BrandVerdict.Fail, result.Verdict);
         // Sampled every 12.5 px: a tenth of the width, give or take one column of samples.
         Assert.Matches(@"^#ff0000 covers (9\.\d|10|11)%\.$", Line(result, "Avoided colours").Summary);
         Assert.InRange(result.Avoided!.Single(a => a.Colour == "#ff0000").Share, 0.09, 0.11);
@@ -85,7 +85,7 @@ public sealed class BrandCheckerFacts
             Assert.Equal(100, map.Cells[(row * 12) + 11]); // the last column is all red
             Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(0, map.Cells[(row * 12) + c]));
         }
-        Assert.Equal(BrandVerdicts.Pass, Line(result, "Palette").Verdict); // 90 % blue: the palette passes, the red still fails the image
+        Assert.Equal(BrandVerdict.Pass, Line(result, "Palette").Verdict); // 90 % blue: the palette passes, the red still fails the image
     }
 
     [Fact]
@@ -98,9 +98,9 @@ public sealed class BrandCheckerFacts
         var failed = BrandChecker.Check(opaque, 512, 512, Context(guide, "icon"));
         var passed = BrandChecker.Check(cutout, 512, 512, Context(guide, "icon"));
 
-        Assert.Equal(BrandVerdicts.Fail, failed.Verdict);
+        Assert.Equal(BrandVerdict.Fail, failed.Verdict);
         Assert.Equal("Opaque: the brand asks for a transparent background.", Line(failed, "Background").Summary);
-        Assert.Equal(BrandVerdicts.Pass, passed.Verdict);
+        Assert.Equal(BrandVerdict.Pass, passed.Verdict);
         Assert.Equal("100% of the border is transparent; the brand asks for a transparent background.", Line(passed, "Background").Summary);
         // The same image as a hero: no background rule for heroes, so no background line.
         Assert.DoesNotContain(BrandChecker.Check(opaque, 512, 512, Context(guide, "hero")).Checks, c => c.Name == "Background");
@@ -115,15 +115,15 @@ public sealed class BrandCheckerFacts
         using var framed = BrandImages.Cutout(800, 800, "#1a73e8", 100).Flatten(background: [255, 255, 255]);
         var onWhite = BrandChecker.Check(framed, 800, 800, Context(guide));
         Assert.Equal("100% of the border is one colour (#ffffff); the brand asks for a solid background.", Line(onWhite, "Background").Summary);
-        Assert.Equal(BrandVerdicts.Fail, Line(BrandChecker.Check(busy, 800, 800, Context(guide)), "Background").Verdict);
+        Assert.Equal(BrandVerdict.Fail, Line(BrandChecker.Check(busy, 800, 800, Context(guide)), "Background").Verdict);
     }
 
     [Theory]
-    [InlineData("icon", 1024, 1024, "", BrandVerdicts.Pass, "1024x1024 is 1:1; icons are square.")]
-    [InlineData("icon", 1024, 576, "", BrandVerdicts.Fail, "1024x576 is 1.778:1; icons are square.")]
-    [InlineData("hero", 1088, 608, "- Hero aspect: 16:9, 21:9", BrandVerdicts.Pass, "1088x608 is 16:9; the brand allows 16:9, 21:9 for heroes.")]
-    [InlineData("hero", 1024, 1024, "- Hero aspect: 16:9", BrandVerdicts.Fail, "1024x1024 is 1:1; the brand allows 16:9 for heroes.")]
-    public void AspectRatio_IsCheckedAgainstTheTypeAndTheRules(string type, int width, int height, string rule, string verdict, string summary)
+    [InlineData("icon", 1024, 1024, "", BrandVerdict.Pass, "1024x1024 is 1:1; icons are square.")]
+    [InlineData("icon", 1024, 576, "", BrandVerdict.Fail, "1024x576 is 1.778:1; icons are square.")]
+    [InlineData("hero", 1088, 608, "- Hero aspect: 16:9, 21:9", BrandVerdict.Pass, "1088x608 is 16:9; the brand allows 16:9, 21:9 for heroes.")]
+    [InlineData("hero", 1024, 1024, "- Hero aspect: 16:9", BrandVerdict.Fail, "1024x1024 is 1:1; the brand allows 16:9 for heroes.")]
+    public void AspectRatio_IsCheckedAgainstTheTypeAndTheRules(string type, int width, int height, string rule, BrandVerdict verdict, string summary)
     {
         using var image = BrandImages.Stripes(width, height, ("#1a73e8", 1));
 
@@ -139,7 +139,7 @@ public sealed class BrandCheckerFacts
 
         var line = Line(BrandChecker.Check(image, 512, 512, Context("## Rules\n- Minimum size: 1024x1024")), "Size");
 
-        Assert.Equal((BrandVerdicts.Fail, "512x512; the brand asks at least 1024x1024."), (line.Verdict, line.Summary));
+        Assert.Equal((BrandVerdict.Fail, "512x512; the brand asks at least 1024x1024."), (line.Verdict, line.Summary));
     }
 
     [Theory]
@@ -158,9 +158,9 @@ public sealed class BrandCheckerFacts
         var missing = BrandChecker.Check(scene, 1024, 1024, Context(guide, "other", logo));
 
         Assert.True(found.LogoConfidence >= BrandChecker.LogoFound, $"with the logo: {found.LogoConfidence}");
-        Assert.Equal(BrandVerdicts.Pass, Line(found, "Logo").Verdict);
+        Assert.Equal(BrandVerdict.Pass, Line(found, "Logo").Verdict);
         Assert.True(missing.LogoConfidence < BrandChecker.LogoUncertain, $"without the logo: {missing.LogoConfidence}");
-        Assert.Equal(BrandVerdicts.Fail, Line(missing, "Logo").Verdict);
+        Assert.Equal(BrandVerdict.Fail, Line(missing, "Logo").Verdict);
         Assert.StartsWith("Not found (confidence", Line(missing, "Logo").Summary);
     }
 
@@ -173,8 +173,8 @@ public sealed class BrandCheckerFacts
 
         var result = BrandChecker.Check(image, 512, 512, Context("Blue #1a73e8.", "other", logo));
 
-        Assert.Equal(BrandVerdicts.Info, Line(result, "Logo").Verdict);
-        Assert.Equal(BrandVerdicts.Pass, result.Verdict);
+        Assert.Equal(BrandVerdict.Info, Line(result, "Logo").Verdict);
+        Assert.Equal(BrandVerdict.Pass, result.Verdict);
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class BrandCheckerFacts
 
         var result = BrandChecker.Check(image, 512, 512, Context("## Rules\n- Logo: required"));
 
-        Assert.Equal(BrandVerdicts.Unchecked, result.Verdict);
+        Assert.Equal(BrandVerdict.Unchecked, result.Verdict);
         Assert.Equal("Not checked: the brand requires a logo but has no logo asset to look for.", result.Reason);
     }
 
@@ -195,7 +195,7 @@ public sealed class BrandCheckerFacts
 
         var result = BrandChecker.Check(image, 512, 512, Context("A friendly tone."));
 
-        Assert.Equal(BrandVerdicts.Unchecked, result.Verdict);
+        Assert.Equal(BrandVerdict.Unchecked, result.Verdict);
         Assert.Equal("The brand names no palette, colours to avoid or rules to check against.", result.Reason);
     }
 
@@ -207,8 +207,21 @@ public sealed class BrandCheckerFacts
 
         var result = BrandChecker.Check(truncated, 256, 256, Context("Blue #1a73e8."));
 
-        Assert.Equal(BrandVerdicts.Unchecked, result.Verdict);
+        Assert.Equal(BrandVerdict.Unchecked, result.Verdict);
         Assert.StartsWith("The image could not be read for the brand check:", result.Reason);
+    }
+
+    [Fact]
+    public void AFaultInTheCheckItself_IsThrown_NotRecordedAsNotChecked()
+    {
+        // A coding fault: a logo template used after it was disposed. Before, the check caught it (an
+        // InvalidOperationException) and users saw "Logo: not checked: Safe handle has been closed"; a test saw nothing.
+        using var dir = new TempDirectory("logo");
+        var logo = LogoTemplate.Load(BrandImages.Save(BrandImages.Logo(), dir.Combine("logo.png")), "logo.png");
+        logo.Dispose();
+        using var image = BrandImages.Stripes(512, 512, ("#1a73e8", 1));
+
+        Assert.Throws<ObjectDisposedException>(() => BrandChecker.Check(image, 512, 512, Context("Blue #1a73e8.\n\n## Rules\n- Logo: required", "other", logo)));
     }
 
     [Fact]
@@ -223,5 +236,32 @@ public sealed class BrandCheckerFacts
         Assert.Equal(result.Checks, back.Checks);
         Assert.Equal(result.AvoidMap!.Cells, back.AvoidMap!.Cells);
         Assert.Null(BrandCheckResult.FromJson("{not json"));
+        // Verdicts are stored as the words they always were: rows written before the type existed read the same.
+        Assert.Contains("\"verdict\":\"fail\"", result.ToJson(), StringComparison.Ordinal);
+        Assert.Contains("\"verdict\":\"pass\"", result.ToJson(), StringComparison.Ordinal);
+        Assert.Null(BrandCheckResult.FromJson("{\"verdict\":\"Fail\"}"));
+    }
+
+    [Theory]
+    [InlineData(BrandVerdict.Pass, "pass")]
+    [InlineData(BrandVerdict.Warn, "warn")]
+    [InlineData(BrandVerdict.Fail, "fail")]
+    [InlineData(BrandVerdict.Unchecked, "unchecked")]
+    [InlineData(BrandVerdict.Info, "info")]
+    public void AVerdict_IsStoredAsItsWord_AndReadBackOnlyFromIt(BrandVerdict verdict, string word)
+    {
+        Assert.Equal(word, verdict.ToText());
+        Assert.True(BrandVerdicts.TryParse(word, out var back));
+        Assert.Equal(verdict, back);
+        Assert.False(BrandVerdicts.TryParse(word.ToUpperInvariant(), out _));
+        Assert.Equal(verdict, BrandVerdicts.FromStored(word));
+    }
+
+    [Fact]
+    public void AStoredVerdict_ThatIsNoneOfTheWords_IsAnError_AndNullIsNoBrand()
+    {
+        Assert.Null(BrandVerdicts.FromStored(null));
+        Assert.Throws<InvalidDataException>(() => BrandVerdicts.FromStored("2"));
+        Assert.False(BrandVerdicts.TryParse("2", out _));
     }
 }

@@ -32,8 +32,8 @@ public sealed class StoreCopyFacts
             StoredImage Image(int n) => new($"images/launch/hero-{item}/run-{run.RunId}/0{n}.png", "png", 640, 360, 1000 + n, $"{item}{n}", n, $"images/launch/hero-{item}/run-{run.RunId}/thumbs/0{n}.webp",
                 BrandCheck: new ImageGen.Core.BrandCheck.BrandCheckResult
                 {
-                    Verdict = n == 1 ? "pass" : "fail", Score = n == 1 ? 90 - item : 20, BrandScore = n == 1 ? 90 - item : 20, BrandRevisionId = 1,
-                    Checks = [new ImageGen.Core.BrandCheck.CheckLine("Palette", n == 1 ? "pass" : "fail", "as seeded")],
+                    Verdict = n == 1 ? ImageGen.Core.BrandCheck.BrandVerdict.Pass : ImageGen.Core.BrandCheck.BrandVerdict.Fail, Score = n == 1 ? 90 - item : 20, BrandScore = n == 1 ? 90 - item : 20, BrandRevisionId = 1,
+                    Checks = [new ImageGen.Core.BrandCheck.CheckLine("Palette", n == 1 ? ImageGen.Core.BrandCheck.BrandVerdict.Pass : ImageGen.Core.BrandCheck.BrandVerdict.Fail, "as seeded")],
                 });
             await db.Runs.FinishAsync(claim, run.RunId, new RunOutcome.Succeeded([Image(1), Image(2)]));
         }
@@ -61,9 +61,9 @@ public sealed class StoreCopyFacts
             await new DashboardQueries(db.Database).GetCountsAsync(), await new DashboardQueries(db.Database).GetRecentJobsAsync(10),
             await new ComparisonStore(db.Database, db.Time).GetStateAsync(1),
             await db.Queue.IsPausedAsync(), await db.Queue.QueueSnapshotAsync(),
-            await runs.CandidatesAsync(1, null, false, byBrandScore: true), await runs.CandidatesAsync(1, "fail", false, byBrandScore: false),
+            await runs.CandidatesAsync(1, null, false, byBrandScore: true), await runs.CandidatesAsync(1, ImageGen.Core.BrandCheck.BrandVerdict.Fail, false, byBrandScore: false),
             await new ImageGen.Core.BrandCheck.BrandInsights(db.Database).ForBrandAsync(1),
-            await search.SearchAsync(new SearchQuery(null, null, null, null, false, "brand", 0) { Brand = "pass" }),
+            await search.SearchAsync(new SearchQuery(null, null, null, null, false, "brand", 0) { Brand = ImageGen.Core.BrandCheck.BrandVerdict.Pass }),
             await search.SearchAsync(new SearchQuery(null, null, null, null, false, "brand", 0)),
         };
         foreach (var query in new[]
