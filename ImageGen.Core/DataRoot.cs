@@ -22,6 +22,9 @@ public sealed class DataRoot
     public string TempDir => System.IO.Path.Combine(Path, "tmp");
     public string ExportsDir => System.IO.Path.Combine(Path, "exports");
 
+    /// <summary>Brand assets and uploads (<c>assets/ab/&lt;sha256&gt;.&lt;ext&gt;</c>, written by AssetIntake).</summary>
+    public string AssetsDir => System.IO.Path.Combine(Path, "assets");
+
     /// <summary>Resolves the data root: <c>ImageGen:DataDir</c>, else <c>IMAGEGEN_DATA_DIR</c>, else <c>~/.imagegen</c>.</summary>
     public static DataRoot FromConfiguration(IConfiguration configuration)
     {
@@ -82,6 +85,24 @@ public sealed class DataRoot
         var realRoot = RealRoot;
         var parts = full[Path.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
         return Walk(realRoot, parts, 0) is { } real && IsUnder(real, realRoot) ? real : null;
+    }
+
+    /// <summary>
+    /// Resolves a stored image's path (a candidate, its thumbnail or original, a final, a reference or other asset) as
+    /// <see cref="ResolveRelative"/> does, and only inside the image and asset folders: a row that names the database,
+    /// an export or a scratch folder's file, even by a path that stays inside the root (<c>imagegen.db</c>,
+    /// <c>images/../imagegen.db</c>), gets null, so nothing that hands out or copies images can be made to hand out those.
+    /// </summary>
+    public string? ResolveStoredImage(string relativePath)
+    {
+        if (ResolveRelative(relativePath) is not { } real)
+        {
+            return null;
+        }
+        // An existing file comes back under the real root; a missing one (nothing to follow) under the root as given.
+        return new[] { RealRoot, Path }.Any(root => IsUnder(real, System.IO.Path.Combine(root, "images")) || IsUnder(real, System.IO.Path.Combine(root, "assets")))
+            ? real
+            : null;
     }
 
     /// <summary>True when <paramref name="fullPath"/>, with its links resolved, is inside the real data root (for writes into existing folders).</summary>

@@ -13,11 +13,12 @@ public static class Endpoints
     public static WebApplication MapWebEndpoints(this WebApplication app)
     {
         // Images are found by their run_images id only; the stored relative path is resolved under the data
-        // root and refused if it would leave it. The bytes never change for an id, so the ETag is the hash.
+        // root's images and assets and refused if it would leave them (DataRoot.ResolveStoredImage: not even the
+        // database next to them). The bytes never change for an id, so the ETag is the hash.
         app.MapGet("/images/{id:long}", async (long id, bool? download, RunQueries runs, DataRoot root, CancellationToken cancellationToken) =>
         {
             var image = await runs.GetImageAsync(id, cancellationToken);
-            var file = image is null ? null : root.ResolveRelative(image.Path);
+            var file = image is null ? null : root.ResolveStoredImage(image.Path);
             if (image is null || file is null || !File.Exists(file))
             {
                 return Results.NotFound();
@@ -35,12 +36,12 @@ public static class Endpoints
             {
                 return Results.NotFound();
             }
-            var thumbnail = image.ThumbnailPath is null ? null : root.ResolveRelative(image.ThumbnailPath);
+            var thumbnail = image.ThumbnailPath is null ? null : root.ResolveStoredImage(image.ThumbnailPath);
             if (thumbnail is not null && File.Exists(thumbnail))
             {
                 return Results.File(thumbnail, "image/webp", entityTag: new EntityTagHeaderValue($"\"{image.Sha256}-t\""));
             }
-            var original = root.ResolveRelative(image.Path);
+            var original = root.ResolveStoredImage(image.Path);
             return original is not null && File.Exists(original)
                 ? Results.File(original, ImageFormats.ContentType(image.Format), entityTag: new EntityTagHeaderValue($"\"{image.Sha256}\""))
                 : Results.NotFound();
@@ -51,7 +52,7 @@ public static class Endpoints
         app.MapGet("/images/{id:long}/original", async (long id, RunQueries runs, DataRoot root, CancellationToken cancellationToken) =>
         {
             var image = await runs.GetImageAsync(id, cancellationToken);
-            var file = image?.OriginalPath is { } path ? root.ResolveRelative(path) : null;
+            var file = image?.OriginalPath is { } path ? root.ResolveStoredImage(path) : null;
             if (file is null || !File.Exists(file))
             {
                 return Results.NotFound();
@@ -62,12 +63,12 @@ public static class Endpoints
 
         // Brand assets and work item uploads by id; their files are content-addressed, so the hash is the ETag.
         app.MapGet("/assets/{id:long}", async (long id, ImageGen.Core.Assets.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
-            await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveRelative(asset.Path) is { } file && File.Exists(file)
+            await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveStoredImage(asset.Path) is { } file && File.Exists(file)
                 ? Results.File(file, ImageFormats.ContentType(asset.Format), entityTag: new EntityTagHeaderValue($"\"{asset.Sha256}\""))
                 : Results.NotFound());
 
         app.MapGet("/assets/{id:long}/thumbnail", async (long id, ImageGen.Core.Assets.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
-            await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveRelative(asset.ThumbnailPath) is { } file && File.Exists(file)
+            await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveStoredImage(asset.ThumbnailPath) is { } file && File.Exists(file)
                 ? Results.File(file, "image/webp", entityTag: new EntityTagHeaderValue($"\"{asset.Sha256}-t\""))
                 : Results.NotFound());
 

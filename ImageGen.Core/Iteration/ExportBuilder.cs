@@ -32,28 +32,44 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
         await using (var stream = File.Create(staging))
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create))
         {
-            var current = finalHistory.Count > 0 ? finalHistory[0] : null;
-            if (current is not null && root.ResolveRelative(current.Path) is { } finalFile && File.Exists(finalFile))
+            // Every file comes from a path stored in the database; each is resolved inside the data folder's images and
+            // assets (never the database, another export or scratch), and one that is not there is named in leftOut.
+            var leftOut = new List<LeftOutFile>();
+            bool Add(string storedPath, string entryName, long? imageId)
             {
-                zip.CreateEntryFromFile(finalFile, $"final/{SafeEntryName(Path.GetFileName(current.Path))}", CompressionLevel.NoCompression);
+                var file = root.ResolveStoredImage(storedPath);
+                if (file is not null && File.Exists(file))
+                {
+                    zip.CreateEntryFromFile(file, entryName, CompressionLevel.NoCompression);
+                    return true;
+                }
+                leftOut.Add(new LeftOutFile(entryName, imageId, storedPath, file is null ? LeftOutFile.Outside : LeftOutFile.Missing));
+                return false;
             }
+            var current = finalHistory.Count > 0 ? finalHistory[0] : null;
+            var finalEntry = current is not null && Add(current.Path, $"final/{SafeEntryName(Path.GetFileName(current.Path))}", current.RunImageId)
+                ? $"final/{SafeEntryName(Path.GetFileName(current.Path))}"
+                : null;
+            var candidateEntries = new Dictionary<long, string>();
             if (includeCandidates)
             {
                 foreach (var image in history.SelectMany(r => r.Images))
                 {
-                    if (root.ResolveRelative(image.Path) is { } file && File.Exists(file))
+                    var entryName = $"candidates/run-{image.RunId}/{SafeEntryName(image.FileName)}";
+                    if (Add(image.Path, entryName, image.Id))
                     {
-                        zip.CreateEntryFromFile(file, $"candidates/run-{image.RunId}/{SafeEntryName(image.FileName)}", CompressionLevel.NoCompression);
+                        candidateEntries[image.Id] = entryName;
                     }
                 }
             }
             // The reference images that went into the runs, once each, named by content hash: the bundle says exactly what
             // went in and carries it. (A source image is a candidate: it is in candidates/ when those are included.)
+            var referenceEntries = new HashSet<string>(StringComparer.Ordinal);
             foreach (var reference in history.SelectMany(r => r.Spec.References ?? []).DistinctBy(r => r.Sha256))
             {
-                if (root.ResolveRelative(reference.Path) is { } file && File.Exists(file))
+                if (Add(reference.Path, InputEntryName(reference), null))
                 {
-                    zip.CreateEntryFromFile(file, InputEntryName(reference), CompressionLevel.NoCompression);
+                    referenceEntries.Add(InputEntryName(reference));
                 }
             }
             var metadata = new
@@ -61,18 +77,18 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                 exportedAt = now,
                 workItem = new { item.Name, item.Slug, item.Type, item.Prompt, item.Constraints, item.Status, project = item.ProjectSlug },
                 brand = item.EffectiveBrandSlug is null ? null : new { name = item.EffectiveBrandName, slug = item.EffectiveBrandSlug, text = item.EffectiveBrandMarkdown },
-                final = current is null ? null : new { imageId = current.RunImageId, file = $"final/{SafeEntryName(Path.GetFileName(current.Path))}", chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(current.CreatedAt) },
+                final = current is null ? null : new { imageId = current.RunImageId, file = finalEntry, chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(current.CreatedAt) },
                 finals = finalHistory.Select(f => new { imageId = f.RunImageId, chosenAt = DateTimeOffset.FromUnixTimeMilliseconds(f.CreatedAt), replacedAt = f.ReplacedAt is { } r ? DateTimeOffset.FromUnixTimeMilliseconds(r) : (DateTimeOffset?)null }),
                 runs = history.Select(r => new
                 {
                     id = r.Id, jobId = r.JobId, r.Model, composedPrompt = r.Prompt, settings = r.Spec,
-                    references = r.Spec.References?.Select(i => new { i.AssetId, i.Name, i.Role, i.Sha256, file = InputEntryName(i) }),
+                    references = r.Spec.References?.Select(i => new { i.AssetId, i.Name, i.Role, i.Sha256, file = referenceEntries.Contains(InputEntryName(i)) ? InputEntryName(i) : null }),
                     source = r.Spec.Source is { } src ? new { src.ImageId, src.Sha256 } : null,
                     r.Status, r.ErrorMessage, parentRunId = r.ParentRunId, r.Adjustment, createdAt = DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
                     costUsd = r.CostUsd, missing = r.Missing, provider = r.Facts,
                     candidates = r.Images.Select(i => new
                     {
-                        imageId = i.Id, file = includeCandidates ? $"candidates/run-{r.Id}/{SafeEntryName(i.FileName)}" : null, i.Seed, i.Width, i.Height, i.Format, i.Sha256,
+                        imageId = i.Id, file = candidateEntries.GetValueOrDefault(i.Id), i.Seed, i.Width, i.Height, i.Format, i.Sha256,
                         score = scores.GetValueOrDefault(i.Id), starred = i.Starred,
                         brandCheck = i.BrandCheck,
                     }),
@@ -83,6 +99,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
                     unpricedRuns = history.Count(r => r.CostUsd is null && r.Status == Generation.RunStatus.Succeeded),
                 },
                 picks = state.Picks.Select(p => new { p.LeftImageId, p.RightImageId, winnerImageId = p.WinnerImageId, p.Reason, at = DateTimeOffset.FromUnixTimeMilliseconds(p.CreatedAt) }),
+                leftOut,
             };
             var entry = zip.CreateEntry("metadata.json");
             await using var writer = entry.Open();
@@ -90,6 +107,17 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
         }
         File.Move(staging, destination, overwrite: true);
         return name;
+    }
+
+    /// <summary>A file the bundle would have carried and does not, and why (metadata.json's <c>leftOut</c>).</summary>
+    /// <param name="Entry">The name it would have had in the zip.</param>
+    /// <param name="ImageId">The candidate or final it is, when it is one.</param>
+    /// <param name="StoredPath">The path the database gave for it, as stored.</param>
+    /// <param name="Reason"><see cref="Outside"/> or <see cref="Missing"/>.</param>
+    private sealed record LeftOutFile(string Entry, long? ImageId, string StoredPath, string Reason)
+    {
+        public const string Outside = "its stored path leads outside the data folder's images and assets, so it was not read";
+        public const string Missing = "the file is missing from the data folder";
     }
 
     private static string InputEntryName(InputFile input) => $"references/{input.Sha256}.{ImageGen.Core.Imaging.ImageFormats.Extension(input.Format)}";

@@ -22,7 +22,7 @@ public sealed class FinalStore(Database database, TimeProvider time)
             FROM run_images i JOIN runs r ON r.id = i.run_id JOIN work_items w ON w.id = r.work_item_id JOIN projects p ON p.id = w.project_id
             WHERE i.id = @imageId AND w.id = @workItemId AND r.status = 'succeeded'
             """, new { imageId, workItemId }), cancellationToken);
-        if (candidate is null || database.Root.ResolveRelative(candidate.Path) is not { } source || !File.Exists(source))
+        if (candidate is null || database.Root.ResolveStoredImage(candidate.Path) is not { } source || !File.Exists(source))
         {
             return null;
         }

@@ -79,10 +79,35 @@ public interface IJobQueue
     Task ListenAsync(Action onJobQueued, CancellationToken cancellationToken);
 }
 
-/// <summary>What a run of a lost attempt is closed with, on every backend.</summary>
+/// <summary>What a lost attempt's run and job are closed with, on every backend.</summary>
 public static class QueueMessages
 {
     /// <summary>It is not known which of these happened.</summary>
     public const string LostRun =
         "Stopped: this attempt's worker stopped renewing its lease before the run finished (it was killed, frozen, or could not write to the database).";
+
+    /// <summary>The longest part of an earlier attempt's own message a "Worker lost" message repeats.</summary>
+    private const int EarlierMessageLength = 300;
+
+    /// <summary>
+    /// A job failed because its last attempt's lease ran out: that one expiry, then what ended each earlier attempt, as
+    /// <paramref name="endedBy"/> gives it from that attempt's run (null: no run was recorded). The earlier attempts are
+    /// not counted as expiries: a CLI killed by the system or a provider's error ends an attempt without losing its lease.
+    /// </summary>
+    public static string WorkerLost(int attempt, int maxAttempts, Func<int, string?> endedBy)
+    {
+        var message = new System.Text.StringBuilder(
+            $"Worker lost: the lease of attempt {attempt} of {maxAttempts} expired without the job finishing "
+            + "(the worker process was killed, froze, or could not write to the database).");
+        for (var earlier = 1; earlier < attempt; earlier++)
+        {
+            var said = endedBy(earlier)?.Trim();
+            if (said is { Length: > EarlierMessageLength })
+            {
+                said = said[..EarlierMessageLength] + "…";
+            }
+            message.Append($" Attempt {earlier}: {(string.IsNullOrEmpty(said) ? "no run was recorded." : said)}");
+        }
+        return message.ToString();
+    }
 }

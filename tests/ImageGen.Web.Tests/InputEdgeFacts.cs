@@ -32,6 +32,8 @@ public sealed class InputEdgeFacts
 
     [Theory]
     [InlineData("/search?page=99999999999", "'99999999999' is not a valid page: it must be a page number from 0 to 10000; it was ignored.")]
+    [InlineData("/search?page=44739243", "'44739243' is not a valid page: it must be a page number from 0 to 10000; it was ignored.")] // × 48 passes int.MaxValue
+    [InlineData("/search?page=10001", "'10001' is not a valid page: it must be a page number from 0 to 10000; it was ignored.")]
     [InlineData("/search?page=2147483647", "'2147483647' is not a valid page: it must be a page number from 0 to 10000; it was ignored.")]
     [InlineData("/search?page=-3", "'-3' is not a valid page")]
     [InlineData("/search?item=0", "'0' is not a valid item: it must be a work item id, 1 or more")]

@@ -255,14 +255,7 @@ public abstract class SqlJobQueue(Database database, IImageStore images, TimePro
                 WHERE status = 'running' AND lease_expires_at < @now AND cancel_requested = 1
                 RETURNING id
                 """, new { now }, t)).ToList();
-            var failed = (await c.QueryAsync<long>("""
-                UPDATE jobs
-                SET status = 'failed', finished_at = @now, updated_at = @now, claim_token = NULL, lease_expires_at = NULL,
-                    error_message = 'Worker lost: the lease expired ' || attempt || ' time(s) without the job finishing '
-                                    || '(the worker process was killed, froze, or could not write to the database).'
-                WHERE status = 'running' AND lease_expires_at < @now AND attempt >= max_attempts
-                RETURNING id
-                """, new { now }, t)).ToList();
+            var failed = await FailLostAsync(c, t, now);
             var places = new List<RunPlace>();
             places.AddRange(await CloseRunsAsync(c, t, canceled, RunStatusCanceled, "Canceled by request; " + QueueMessages.LostRun, now));
             places.AddRange(await CloseRunsAsync(c, t, failed, RunStatusFailed, QueueMessages.LostRun, now));
@@ -270,6 +263,45 @@ public abstract class SqlJobQueue(Database database, IImageStore images, TimePro
         }, cancellationToken);
         DeleteRuns(places);
         return ids;
+    }
+
+    /// <summary>
+    /// Fails the running jobs whose lease ran out with no attempts left. Only the last attempt is known to have lost its
+    /// lease; the earlier ones ended as their runs recorded (a killed CLI, a provider error, a lease lost and the job
+    /// claimed again), so each job's message is written from its runs (<see cref="QueueMessages.WorkerLost"/>). Each
+    /// update repeats the sweep's condition: a job another sweep settled in the meantime is left alone.
+    /// </summary>
+    private static async Task<List<long>> FailLostAsync(IDbConnection c, IDbTransaction t, long now)
+    {
+        var lost = (await c.QueryAsync<(long Id, long Attempt, long MaxAttempts)>("""
+            SELECT id, attempt, max_attempts FROM jobs
+            WHERE status = 'running' AND lease_expires_at < @now AND attempt >= max_attempts
+            ORDER BY id
+            """, new { now }, t)).ToList();
+        var failed = new List<long>(lost.Count);
+        foreach (var job in lost)
+        {
+            // The newest run of each earlier attempt (a release gives an attempt back, so one number can have two runs).
+            var earlier = (await c.QueryAsync<(long Attempt, string Status, string? ErrorMessage)>("""
+                SELECT attempt, status, error_message FROM runs
+                WHERE job_id = @Id AND attempt < @Attempt
+                ORDER BY attempt, id
+                """, new { job.Id, job.Attempt }, t))
+                .GroupBy(r => r.Attempt)
+                .ToDictionary(g => (int)g.Key, g => g.Last());
+            var message = QueueMessages.WorkerLost((int)job.Attempt, (int)job.MaxAttempts,
+                attempt => earlier.TryGetValue(attempt, out var run) ? run.ErrorMessage ?? $"its run {run.Status}." : null);
+            if (await c.ExecuteAsync("""
+                UPDATE jobs
+                SET status = 'failed', finished_at = @now, updated_at = @now, claim_token = NULL, lease_expires_at = NULL,
+                    error_message = @message
+                WHERE id = @id AND status = 'running' AND lease_expires_at < @now AND attempt >= max_attempts
+                """, new { id = job.Id, now, message }, t) == 1)
+            {
+                failed.Add(job.Id);
+            }
+        }
+        return failed;
     }
 
     private const string RunStatusFailed = "failed";

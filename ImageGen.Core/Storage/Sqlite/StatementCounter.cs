@@ -17,17 +17,33 @@ public sealed class StatementCounter
 
     // A connection's own settings (the pragmas run once per native connection, when the pool opens it) are not the
     // page's statements: counting them would make a page's count depend on whether the pool had a connection ready.
-    public StatementCounter() => _callback = (_, statement) =>
+    /// <param name="record">Also keep each statement's text, its parameters filled in (SQLite's legacy trace expands them),
+    /// so a test can ask SQLite how it runs them (EXPLAIN QUERY PLAN).</param>
+    public StatementCounter(bool record = false)
     {
-        if (!statement.AsSpan().TrimStart().StartsWith("PRAGMA ", StringComparison.OrdinalIgnoreCase))
+        _statements = record ? new System.Collections.Concurrent.ConcurrentQueue<string>() : null;
+        _callback = (_, statement) =>
         {
-            Interlocked.Increment(ref _count);
-        }
-    };
+            if (!statement.AsSpan().TrimStart().StartsWith("PRAGMA ", StringComparison.OrdinalIgnoreCase))
+            {
+                Interlocked.Increment(ref _count);
+                _statements?.Enqueue(statement);
+            }
+        };
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string>? _statements;
 
     public long Count => Interlocked.Read(ref _count);
 
-    public void Reset() => Interlocked.Exchange(ref _count, 0);
+    /// <summary>The statements counted so far, in order, when made with <c>record: true</c>; empty otherwise.</summary>
+    public IReadOnlyList<string> Statements => _statements?.ToArray() ?? [];
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _count, 0);
+        _statements?.Clear();
+    }
 
     internal void Attach(SqliteConnection connection) => raw.sqlite3_trace(connection.Handle, _callback, null);
 }

@@ -16,7 +16,7 @@ public sealed class InfoModel(RunQueries runs, DataRoot root, ILogger<InfoModel>
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
-        if (await runs.GetImageAsync(id, cancellationToken) is not { } image || root.ResolveRelative(image.Path) is not { } file)
+        if (await runs.GetImageAsync(id, cancellationToken) is not { } image || root.ResolveStoredImage(image.Path) is not { } file)
         {
             return NotFound();
         }

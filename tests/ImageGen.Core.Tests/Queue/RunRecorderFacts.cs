@@ -128,6 +128,60 @@ public abstract class RunRecorderFacts(Backend backend)
         Assert.Equal(JobStatus.Canceled, (await db.Queue.GetAsync(third.Id))!.Status);
     }
 
+    /// <summary>
+    /// The job's last attempt lost its lease; the earlier ones ended otherwise (a killed CLI, a lease lost and the job
+    /// claimed again): the job's message counts one expiry for the last attempt and says, per attempt, what its run
+    /// recorded, instead of calling every attempt an expired lease.
+    /// </summary>
+    [Fact]
+    public async Task LastAttemptLost_TheJobSaysWhatEndedEachAttempt()
+    {
+        var (db, _, payload) = await ItemWithJobAsync(maxAttempts: 3);
+        using var __ = db;
+        const string killed = "imagegen was killed by signal SIGKILL (9) before it finished, by another program or by the system when memory ran out.";
+
+        var first = (await db.Queue.ClaimAsync("w"))!;
+        var r1 = (await db.Runs.StartAsync(first, payload))!.RunId;
+        Assert.Equal(RunFinish.WillRetry, await db.Runs.FinishAsync(first, r1, new RunOutcome.Failed(killed, Transient: true, TimeSpan.FromSeconds(1))));
+        db.Time.Advance(TimeSpan.FromMinutes(5));
+        var second = (await db.Queue.ClaimAsync("w"))!;
+        Assert.NotNull(await db.Runs.StartAsync(second, payload));
+        db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1)); // its worker froze: reclaimed
+        var third = (await db.Queue.ClaimAsync("w"))!;
+        Assert.Equal(3, third.Attempt);
+        Assert.NotNull(await db.Runs.StartAsync(third, payload));
+        db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1)); // and the last one's worker was killed
+
+        Assert.Equal([third.Id], await db.Queue.FailLostJobsAsync());
+
+        var job = (await db.Queue.GetAsync(third.Id))!;
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Equal(
+            "Worker lost: the lease of attempt 3 of 3 expired without the job finishing (the worker process was killed, froze, "
+            + "or could not write to the database). Attempt 1: " + killed + " Attempt 2: " + QueueMessages.LostRun + " The job was claimed again.",
+            job.ErrorMessage);
+        Assert.Equal(QueueMessages.LostRun, await db.ScalarAsync<string>("SELECT error_message FROM runs WHERE attempt = 3"));
+        Assert.Empty(await db.Queue.FailLostJobsAsync()); // settled once
+    }
+
+    [Fact]
+    public async Task OnlyAttemptLost_WithNoRun_SaysSo()
+    {
+        var (db, _, _) = await ItemWithJobAsync(maxAttempts: 2);
+        using var __ = db;
+        var first = (await db.Queue.ClaimAsync("w"))!;
+        db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1)); // killed before it started a run
+        var second = (await db.Queue.ClaimAsync("w"))!;
+        db.Time.Advance(db.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+
+        Assert.Equal([first.Id], await db.Queue.FailLostJobsAsync());
+
+        Assert.Equal(
+            "Worker lost: the lease of attempt 2 of 2 expired without the job finishing (the worker process was killed, froze, "
+            + "or could not write to the database). Attempt 1: no run was recorded.",
+            (await db.Queue.GetAsync(second.Id))!.ErrorMessage);
+    }
+
     [Fact]
     public async Task ManyConcurrentClaimers_InOneProcess_TakeEachJobOnce()
     {

@@ -30,6 +30,7 @@ public sealed class MigratorFacts
             ("ix_run_images_run_created", "run_images", "run_id,created_at", false),
             ("ix_run_images_score", "run_images", "score", false),      // 0009: search sorted by score
             ("ix_run_images_starred", "run_images", "starred", false),  // 0009: search sorted by star
+            ("ix_runs_model", "runs", "model", false),                  // 0014: search filtered by model
         ];
         foreach (var (index, table, columns, unique) in required)
         {
