@@ -22,9 +22,9 @@ public sealed partial class SecretRedactor
         _secrets = secrets.Where(s => s is { Length: >= MinSecretLength }).Select(s => s!.Trim()).Distinct(StringComparer.Ordinal)
             .OrderByDescending(s => s.Length).ToArray();
 
-    /// <summary>Knows the provider keys in <paramref name="settings"/>.</summary>
+    /// <summary>Knows the provider keys and passwords in <paramref name="settings"/> (every secret of <see cref="ProviderSettingTable"/>; a test holds the two together).</summary>
     public static SecretRedactor For(ProviderSettings settings) =>
-        new([settings.OpenAiApiKey, settings.GeminiApiKey, settings.CompatApiKey]);
+        new([settings.OpenAiApiKey, settings.GeminiApiKey, settings.CompatApiKey, settings.A1111Auth]);
 
     /// <summary>Knows the provider keys a process was given (the same variables <see cref="ProviderSettings"/> reads).</summary>
     public static SecretRedactor FromVariables(Func<string, string?> read) =>
