@@ -3,13 +3,14 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using ImageGen.Core.Providers;
 using ImageGen.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageGen.AppHost.Tests;
 
 /// <summary>
 /// Every provider and CLI setting given to the AppHost reaches the worker (which hands it to its CLI:
-/// ImageGen.Worker.Tests' SettingsForwardingFacts) and the web app. The app model is built, not started: this is what
-/// DCP would start the processes with.
+/// ImageGen.Worker.Tests' SettingsForwardingFacts) and the web app. The app is built, not started: the resources'
+/// environment is read from the model, as DCP would read it to start the processes.
 /// </summary>
 public sealed class SettingsFacts
 {
@@ -26,17 +27,37 @@ public sealed class SettingsFacts
             (options, _) => options.DisableDashboard = true,
             cancellationToken).WaitAsync(BuildTimeout, cancellationToken);
 
+        await using var app = await builder.BuildAsync(cancellationToken).WaitAsync(BuildTimeout, cancellationToken);
+        var execution = app.Services.GetRequiredService<DistributedApplicationExecutionContext>();
+        var resources = app.Services.GetRequiredService<DistributedApplicationModel>().Resources;
+
         foreach (var name in new[] { "worker", "web" })
         {
-            var project = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == name);
-            var environment = await project.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
-            var missing = given.Where(setting => environment.GetValueOrDefault(setting.Key) != setting.Value).Select(setting => setting.Key).ToList();
+            // What the resource's environment callbacks give, unresolved: a secret must arrive as a secret parameter, not as text.
+            var project = resources.OfType<ProjectResource>().Single(r => r.Name == name);
+            var environment = new Dictionary<string, object>(StringComparer.Ordinal);
+            var context = new EnvironmentCallbackContext(execution, project, environment, cancellationToken);
+            foreach (var callback in project.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(context);
+            }
+            var missing = ProviderSettingTable.All.Where(s => !environment.ContainsKey(s.Variable)).Select(s => s.Variable).ToList();
             Assert.True(missing.Count == 0, $"not handed to {name}: {string.Join(", ", missing)}");
-        }
-        foreach (var secret in ProviderSettingTable.Secrets)
-        {
-            var parameter = Assert.Single(builder.Resources.OfType<ParameterResource>(), p => p.Name == secret.SecretParameter);
-            Assert.True(parameter.Secret, $"{secret.Variable} is not a secret parameter");
+            foreach (var setting in ProviderSettingTable.All)
+            {
+                var value = environment[setting.Variable];
+                if (setting.IsSecret)
+                {
+                    var parameter = Assert.IsType<ParameterResource>(value);
+                    Assert.True(parameter.Secret, $"{setting.Variable} is handed to {name} as a parameter that is not secret");
+                    Assert.Equal(setting.SecretParameter, parameter.Name);
+                    Assert.Equal(given[setting.Variable], await parameter.GetValueAsync(cancellationToken));
+                }
+                else
+                {
+                    Assert.Equal(given[setting.Variable], value as string);
+                }
+            }
         }
     }
 
