@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ImageGen.Core;
 using ImageGen.Core.Providers;
+using ImageGen.Core.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace ImageGen.AppHost;
@@ -130,8 +131,12 @@ internal static class StoreExtensions
 
     /// <summary>
     /// On PostgreSQL: a connection string given as <c>ConnectionStrings:imagegen</c> is used as it is; otherwise the AppHost
-    /// runs its own server (<see cref="LocalPostgres"/>). Web and worker get it as <c>ConnectionStrings:imagegen</c> and wait
-    /// for it; the worker runs as <see cref="StoreChoice.WorkerReplicas"/> replicas.
+    /// runs its own server (<see cref="LocalPostgres"/>). One owner migrates, as in aspire-samples' database-migrations:
+    /// a <c>migrate</c> resource (the worker project with <c>Storage:Migrate=only</c>) brings the schema up to date and
+    /// exits, and web and worker wait for it to complete (<c>Storage:Migrate=done</c>: they only check the version), so
+    /// neither starts on a half-migrated database and a failed migration shows as one failed resource with its log.
+    /// Web and worker get the database as <c>ConnectionStrings:imagegen</c>; the worker runs as
+    /// <see cref="StoreChoice.WorkerReplicas"/> replicas.
     /// </summary>
     public static void UseStore(this IDistributedApplicationBuilder builder, StoreChoice store, string dataDirectory,
         IResourceBuilder<ProjectResource> worker, IResourceBuilder<ProjectResource> web)
@@ -144,19 +149,24 @@ internal static class StoreExtensions
         {
             return;
         }
+        // No launch profile: no endpoints, since it serves nothing (and the worker's fixed port is the worker's).
+        var migrate = builder.AddProject<Projects.ImageGen_Worker>("migrate", launchProfileName: null)
+            .WithEnvironment("ImageGen__DataDir", dataDirectory)
+            .WithEnvironment("Storage__Migrate", StorageMigrations.Only);
         foreach (var project in new[] { worker, web })
         {
-            project.WithEnvironment("Storage__Provider", "postgres");
+            project.WithEnvironment("Storage__Migrate", StorageMigrations.Done).WaitForCompletion(migrate);
         }
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("imagegen")))
+        IResourceBuilder<IResourceWithConnectionString> database = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("imagegen"))
+            ? builder.AddConnectionString("imagegen")
+            : builder.AddLocalPostgres("postgres", dataDirectory);
+        foreach (var project in new[] { migrate, worker, web })
         {
-            var existing = builder.AddConnectionString("imagegen");
-            worker.WithReference(existing);
-            web.WithReference(existing);
-            return;
+            project.WithEnvironment("Storage__Provider", StorageProviders.Postgres).WithReference(database, connectionName: StorageServices.ConnectionStringName);
+            if (database.Resource is LocalPostgresResource)
+            {
+                project.WaitFor(database);
+            }
         }
-        var postgres = builder.AddLocalPostgres("postgres", dataDirectory);
-        worker.WithReference(postgres, connectionName: "imagegen").WaitFor(postgres);
-        web.WithReference(postgres, connectionName: "imagegen").WaitFor(postgres);
     }
 }
