@@ -49,7 +49,8 @@ public static class ServiceCollectionExtensions
     public static async Task<bool> MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var database = services.GetRequiredService<Database>();
-        var mode = services.GetRequiredService<IOptions<StorageOptions>>().Value.Migrate.Trim().ToLowerInvariant();
+        var configured = services.GetRequiredService<IOptions<StorageOptions>>().Value.Migrate;
+        var mode = string.IsNullOrWhiteSpace(configured) ? StorageMigrations.AtStart : configured.Trim().ToLowerInvariant();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Migrator).FullName!);
         switch (mode)
         {
