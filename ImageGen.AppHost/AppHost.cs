@@ -28,7 +28,7 @@ var web = builder.AddProject<Projects.ImageGen_Web>("web")
 
 builder.UseStore(store, dataDirectory, worker, web);
 
-// Provider keys and addresses, only when set: keys as secret parameters (masked in the dashboard).
+// Every provider and CLI setting given to the AppHost (ProviderSettingTable), only when set: secrets as secret parameters (masked in the dashboard).
 builder.ForwardProviderSettings(worker, web);
 
 builder.Build().Run();

@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using ImageGen.Core;
+using ImageGen.Core.Providers;
+using ImageGen.Core.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace ImageGen.AppHost;
@@ -22,40 +25,38 @@ internal static class Extensions
     }
 
     /// <summary>
-    /// Passes the image providers' settings to the worker (whose CLI uses them) and the web app (which shows which
-    /// models are available): the keys and <c>IMAGEGEN_A1111_AUTH</c> as secret parameters, the other
-    /// settings as plain variables, each only when set in the AppHost's configuration or environment.
+    /// Passes every provider and CLI setting (<see cref="ProviderSettingTable"/>) set in the AppHost's configuration or
+    /// environment to the worker (whose CLI uses them) and the web app (which shows which models are available): the
+    /// secrets as secret parameters, masked in the dashboard (given as <c>Parameters:openai-api-key</c> or as the
+    /// variable itself), the others as they are. A value that breaks its setting's rule stops the start with the
+    /// setting's own message, rather than failing every job later.
     /// </summary>
     public static void ForwardProviderSettings(this IDistributedApplicationBuilder builder, params IResourceBuilder<ProjectResource>[] projects)
     {
-        foreach (var (parameter, variable) in new[] { ("openai-api-key", "OPENAI_API_KEY"), ("gemini-api-key", "GEMINI_API_KEY"), ("compat-api-key", "IMAGEGEN_COMPAT_API_KEY"), ("a1111-auth", "IMAGEGEN_A1111_AUTH") })
+        foreach (var setting in ProviderSettingTable.All)
         {
-            var value = builder.Configuration[$"Parameters:{parameter}"] ?? builder.Configuration[variable];
+            var value = (setting.SecretParameter is { } parameter ? builder.Configuration[$"Parameters:{parameter}"] : null)
+                ?? builder.Configuration[setting.Variable];
             if (string.IsNullOrWhiteSpace(value))
             {
                 continue;
             }
-            var secret = builder.AddParameter(parameter, value, secret: true);
-            foreach (var project in projects)
+            if (setting.Check(value) is { } refusal)
             {
-                project.WithEnvironment(variable, secret);
+                throw new InvalidOperationException(refusal);
             }
-        }
-        // Every other provider setting (base URLs, models, timeouts, the price file, the self-hosted servers) as it is.
-        foreach (var variable in new[]
-        {
-            "OPENAI_BASE_URL", "IMAGEGEN_OPENAI_MODEL", "GEMINI_BASE_URL", "IMAGEGEN_GEMINI_MODEL", "IMAGEGEN_COMPAT_BASE_URL", "IMAGEGEN_COMPAT_MODEL",
-            "IMAGEGEN_GEMINI_MAX_IMAGES", "IMAGEGEN_COMPAT_MAX_IMAGES", "IMAGEGEN_COMPAT_SEED",
-            "IMAGEGEN_A1111_BASE_URL", "IMAGEGEN_A1111_MODEL", "IMAGEGEN_A1111_STEPS", "IMAGEGEN_A1111_SAMPLER", "IMAGEGEN_A1111_DENOISING",
-            "IMAGEGEN_COMFYUI_BASE_URL", "IMAGEGEN_COMFYUI_MODEL", "IMAGEGEN_COMFYUI_WORKFLOW", "IMAGEGEN_REQUEST_TIMEOUT", "IMAGEGEN_PRICES_FILE",
-        })
-        {
-            if (builder.Configuration[variable] is { Length: > 0 } value)
+            if (setting.SecretParameter is { } name)
             {
+                var secret = builder.AddParameter(name, value, secret: true);
                 foreach (var project in projects)
                 {
-                    project.WithEnvironment(variable, value);
+                    project.WithEnvironment(setting.Variable, secret);
                 }
+                continue;
+            }
+            foreach (var project in projects)
+            {
+                project.WithEnvironment(setting.Variable, value);
             }
         }
     }
@@ -84,16 +85,13 @@ internal static class Extensions
     public static IResourceBuilder<ParameterResource> AddWorkerKey(this IDistributedApplicationBuilder builder) =>
         builder.AddParameter("worker-key", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), secret: true);
 
-    /// <summary>The header the worker reads the key from (ImageGen.Core's WorkerAccess.HeaderName).</summary>
-    private const string WorkerKeyHeader = "X-ImageGen-Worker-Key";
-
     private static async Task<ExecuteCommandResult> PostToWorkerAsync(EndpointReference endpoint, string path, IResourceBuilder<ParameterResource> workerKey)
     {
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(endpoint.Url), path));
-            request.Headers.Add(WorkerKeyHeader, await workerKey.Resource.GetValueAsync(CancellationToken.None));
+            request.Headers.Add(WorkerAccess.HeaderName, await workerKey.Resource.GetValueAsync(CancellationToken.None));
             using var response = await http.SendAsync(request);
             return response.IsSuccessStatusCode
                 ? CommandResults.Success()
@@ -133,8 +131,12 @@ internal static class StoreExtensions
 
     /// <summary>
     /// On PostgreSQL: a connection string given as <c>ConnectionStrings:imagegen</c> is used as it is; otherwise the AppHost
-    /// runs its own server (<see cref="LocalPostgres"/>). Web and worker get it as <c>ConnectionStrings:imagegen</c> and wait
-    /// for it; the worker runs as <see cref="StoreChoice.WorkerReplicas"/> replicas.
+    /// runs its own server (<see cref="LocalPostgres"/>). One owner migrates, as in aspire-samples' database-migrations:
+    /// a <c>migrate</c> resource (the worker project with <c>Storage:Migrate=only</c>) brings the schema up to date and
+    /// exits, and web and worker wait for it to complete (<c>Storage:Migrate=done</c>: they only check the version), so
+    /// neither starts on a half-migrated database and a failed migration shows as one failed resource with its log.
+    /// Web and worker get the database as <c>ConnectionStrings:imagegen</c>; the worker runs as
+    /// <see cref="StoreChoice.WorkerReplicas"/> replicas.
     /// </summary>
     public static void UseStore(this IDistributedApplicationBuilder builder, StoreChoice store, string dataDirectory,
         IResourceBuilder<ProjectResource> worker, IResourceBuilder<ProjectResource> web)
@@ -147,19 +149,24 @@ internal static class StoreExtensions
         {
             return;
         }
+        // No launch profile: no endpoints, since it serves nothing (and the worker's fixed port is the worker's).
+        var migrate = builder.AddProject<Projects.ImageGen_Worker>("migrate", launchProfileName: null)
+            .WithEnvironment("ImageGen__DataDir", dataDirectory)
+            .WithEnvironment("Storage__Migrate", StorageMigrations.Only);
         foreach (var project in new[] { worker, web })
         {
-            project.WithEnvironment("Storage__Provider", "postgres");
+            project.WithEnvironment("Storage__Migrate", StorageMigrations.Done).WaitForCompletion(migrate);
         }
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("imagegen")))
+        IResourceBuilder<IResourceWithConnectionString> database = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("imagegen"))
+            ? builder.AddConnectionString("imagegen")
+            : builder.AddLocalPostgres("postgres", dataDirectory);
+        foreach (var project in new[] { migrate, worker, web })
         {
-            var existing = builder.AddConnectionString("imagegen");
-            worker.WithReference(existing);
-            web.WithReference(existing);
-            return;
+            project.WithEnvironment("Storage__Provider", StorageProviders.Postgres).WithReference(database, connectionName: StorageServices.ConnectionStringName);
+            if (database.Resource is LocalPostgresResource)
+            {
+                project.WaitFor(database);
+            }
         }
-        var postgres = builder.AddLocalPostgres("postgres", dataDirectory);
-        worker.WithReference(postgres, connectionName: "imagegen").WaitFor(postgres);
-        web.WithReference(postgres, connectionName: "imagegen").WaitFor(postgres);
     }
 }

@@ -8,6 +8,7 @@ using ImageGen.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ImageGen.Core;
 
@@ -40,11 +41,33 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Brings the schema up to date. Call before the host starts, so nothing touches the database before it.</summary>
-    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Brings the schema up to date, or checks that another process did (<see cref="StorageOptions.Migrate"/>). Call before
+    /// the host starts, so nothing touches the database before it.
+    /// </summary>
+    /// <returns>false when this process was started only to migrate (<c>Storage:Migrate=only</c>) and should now exit.</returns>
+    public static async Task<bool> MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var database = services.GetRequiredService<Database>();
+        var configured = services.GetRequiredService<IOptions<StorageOptions>>().Value.Migrate;
+        var mode = string.IsNullOrWhiteSpace(configured) ? StorageMigrations.AtStart : configured.Trim().ToLowerInvariant();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Migrator).FullName!);
-        await Migrator.MigrateAsync(database, logger, cancellationToken);
+        switch (mode)
+        {
+            case StorageMigrations.AtStart:
+                await Migrator.MigrateAsync(database, logger, cancellationToken);
+                return true;
+            case StorageMigrations.Only:
+                await Migrator.MigrateAsync(database, logger, cancellationToken);
+                return false;
+            case StorageMigrations.Done:
+                var version = await database.SchemaVersionAsync(cancellationToken);
+                return version == database.LatestSchemaVersion ? true : throw new InvalidOperationException(
+                    $"Storage:Migrate is '{StorageMigrations.Done}', but {database.Describe} is at schema version {version}, not {database.LatestSchemaVersion}: "
+                    + "the process that migrates it (the AppHost's 'migrate' resource) has not brought it up to date; see its log.");
+            default:
+                throw new InvalidOperationException(
+                    $"Storage:Migrate is '{mode}': use '{StorageMigrations.AtStart}' (the default), '{StorageMigrations.Only}' or '{StorageMigrations.Done}'.");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -104,12 +105,31 @@ public static class Extensions
 
     /// <summary>
     /// <c>/health</c> (every check: ready to serve) and <c>/alive</c> (only "live" checks: the process runs).
-    /// Mapped in every environment: ImageGen binds to loopback and the AppHost probes them.
+    /// Mapped in every environment: ImageGen binds to loopback and the AppHost probes them. <c>/health</c> answers its
+    /// status as text; asked for JSON (<c>Accept: application/json</c>) it also names each check and its status, so one
+    /// can see which check it is (the database's, on PostgreSQL), never a check's description or exception.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        if (!context.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync(report.Status.ToString());
+        }
+        var checks = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, entry) in report.Entries)
+        {
+            checks[name] = entry.Status.ToString();
+        }
+        var body = new System.Text.Json.Nodes.JsonObject { ["status"] = report.Status.ToString(), ["checks"] = checks };
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body.ToJsonString());
     }
 }

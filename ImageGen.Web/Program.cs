@@ -6,7 +6,11 @@ builder.AddServiceDefaults();
 builder.AddWebServices();
 
 var app = builder.Build();
-await app.Services.MigrateDatabaseAsync();
+if (!await app.Services.MigrateDatabaseAsync())
+{
+    await app.DisposeAsync(); // Storage:Migrate=only (the AppHost's migrate resource): migrated, telemetry flushed, done
+    return;
+}
 app.UseWebPipeline();
 await app.RunAsync();
 

@@ -1,4 +1,5 @@
 using ImageGen.Core;
+using ImageGen.Core.Storage;
 using ImageGen.Web.Services;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Net.Http.Headers;
@@ -13,6 +14,12 @@ public static class WebServiceExtensions
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddImageGenCore(builder.Configuration);
+        // On PostgreSQL, the store's connections come from the Aspire Npgsql integration's data source: a database health
+        // check on /health, and Npgsql's traces and metrics in the dashboard.
+        if (StorageServices.PostgresConnectionString(builder.Configuration) is { } postgres)
+        {
+            builder.AddNpgsqlDataSource(StorageServices.ConnectionStringName, settings => settings.ConnectionString = postgres);
+        }
         builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new QueryInputFilter()));
         // The framework's cookie TempData, left alone by the page's own fetches (PartialFetchTempData.cs).
         builder.Services.AddSingleton<ITempDataProvider>(services =>

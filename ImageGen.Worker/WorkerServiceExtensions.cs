@@ -1,4 +1,5 @@
 using ImageGen.Core;
+using ImageGen.Core.Storage;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
@@ -15,6 +16,12 @@ public static class WorkerServiceExtensions
     {
         var services = builder.Services;
         services.AddImageGenCore(builder.Configuration);
+        // On PostgreSQL, the store's connections come from the Aspire Npgsql integration's data source: a database health
+        // check on /health, and Npgsql's traces and metrics in the dashboard.
+        if (StorageServices.PostgresConnectionString(builder.Configuration) is { } postgres)
+        {
+            builder.AddNpgsqlDataSource(StorageServices.ConnectionStringName, settings => settings.ConnectionString = postgres);
+        }
         services.AddOptions<WorkerOptions>()
             .BindConfiguration(WorkerOptions.SectionName)
             .Validate(o => o.Concurrency is >= 1 and <= 64, "Worker:Concurrency must be 1–64.")

@@ -15,7 +15,7 @@ public sealed record ModelPrice(decimal? TextInput = null, decimal? ImageInput =
 /// </summary>
 public sealed class PriceTable
 {
-    public const string FileVariable = "IMAGEGEN_PRICES_FILE";
+    public static string FileVariable => ProviderSettingTable.PricesFile.Variable;
 
     private readonly Dictionary<string, ModelPrice> _prices;
 
@@ -47,7 +47,7 @@ public sealed class PriceTable
     public static PriceTable FromEnvironment(Func<string, string?>? read = null)
     {
         read ??= Environment.GetEnvironmentVariable;
-        if (read(FileVariable) is not { Length: > 0 } path)
+        if (ProviderSettingTable.PricesFile.Read(read) is not { } path)
         {
             return Defaults;
         }

@@ -22,7 +22,10 @@ public sealed partial class SecretRedactor
         _secrets = secrets.Where(s => s is { Length: >= MinSecretLength }).Select(s => s!.Trim()).Distinct(StringComparer.Ordinal)
             .OrderByDescending(s => s.Length).ToArray();
 
-    /// <summary>Knows the provider keys and credentials in <paramref name="settings"/>, with those written into its base URLs.</summary>
+    /// <summary>
+    /// Knows the provider keys and credentials in <paramref name="settings"/> (every secret of <see cref="ProviderSettingTable"/>;
+    /// a test holds the two together), with those written into its base URLs.
+    /// </summary>
     public static SecretRedactor For(ProviderSettings settings) =>
         new(WithParts([settings.OpenAiApiKey, settings.GeminiApiKey, settings.CompatApiKey, settings.A1111Auth],
             [settings.OpenAiBaseUrl, settings.GeminiBaseUrl, settings.CompatBaseUrl, settings.A1111BaseUrl, settings.ComfyUiBaseUrl]));

@@ -87,6 +87,9 @@ public abstract class Database : IDisposable
     /// <summary>The schema version this build brings a database to.</summary>
     public abstract int LatestSchemaVersion { get; }
 
+    /// <summary>The schema version the database is at now (0 when it was never migrated).</summary>
+    public abstract Task<int> SchemaVersionAsync(CancellationToken cancellationToken = default);
+
     /// <summary>True when the store tells of job changes itself (<see cref="ListenForChangesAsync"/>), so nobody need poll.</summary>
     public virtual bool PushesChanges => false;
 
@@ -124,6 +127,22 @@ public sealed class StorageOptions
     /// full disk. None by default. Useful on a shared drive, and how the tests make a full disk. SQLite only.
     /// </summary>
     public long? MaxSizeMegabytes { get; set; }
+
+    /// <summary>
+    /// Who brings the schema up to date (<see cref="StorageMigrations"/>): <c>at-start</c> (the default: every process
+    /// migrates before it starts, as standalone runs and tests do), <c>only</c> (migrate, then exit: the AppHost's
+    /// <c>migrate</c> resource), or <c>done</c> (another process did, and this one waited for it: check the schema is
+    /// current, and start).
+    /// </summary>
+    public string Migrate { get; set; } = StorageMigrations.AtStart;
+}
+
+/// <summary>The values of <see cref="StorageOptions.Migrate"/>.</summary>
+public static class StorageMigrations
+{
+    public const string AtStart = "at-start";
+    public const string Only = "only";
+    public const string Done = "done";
 }
 
 public static class StorageProviders

@@ -9,13 +9,17 @@ using Microsoft.Extensions.Logging;
 
 namespace ImageGen.AppHost.Tests;
 
-/// <summary>A span as received: ids in hex, the exporting service's name.</summary>
-public sealed record ReceivedSpan(string Service, string Name, string TraceId, string SpanId, string ParentSpanId);
+/// <summary>A span as received: ids in hex, the exporting service's name, and the name of the instrumentation scope (ActivitySource) that made it.</summary>
+public sealed record ReceivedSpan(string Service, string Name, string TraceId, string SpanId, string ParentSpanId, string Scope = "");
+
+/// <summary>A metric as received: the exporting service, the instrumentation scope (Meter) and the metric's name.</summary>
+public sealed record ReceivedMetric(string Service, string Scope, string Name);
 
 /// <summary>
 /// An OTLP/HTTP (protobuf) trace receiver on loopback: what the processes under test export to instead of the
-/// Aspire dashboard. Only the fields a trace test needs are decoded (OTLP trace.proto: ResourceSpans → Resource
-/// attributes and ScopeSpans → Span ids and name); metrics and logs are accepted and dropped.
+/// Aspire dashboard. Only the fields a test needs are decoded (OTLP trace.proto: ResourceSpans → Resource attributes and
+/// ScopeSpans → scope name, Span ids and name; metrics.proto: ResourceMetrics → ScopeMetrics → scope and Metric name);
+/// logs are accepted and dropped.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -24,6 +28,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private OtlpReceiver(WebApplication app) => _app = app;
 
     public ConcurrentQueue<ReceivedSpan> Spans { get; } = new();
+
+    public ConcurrentQueue<ReceivedMetric> Metrics { get; } = new();
 
     public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
@@ -44,7 +50,16 @@ public sealed class OtlpReceiver : IAsyncDisposable
             }
             return Results.Bytes([], "application/x-protobuf");
         });
-        app.MapPost("/v1/metrics", () => Results.Bytes([], "application/x-protobuf"));
+        app.MapPost("/v1/metrics", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            foreach (var metric in DecodeMetrics(body.ToArray()))
+            {
+                receiver.Metrics.Enqueue(metric);
+            }
+            return Results.Bytes([], "application/x-protobuf");
+        });
         app.MapPost("/v1/logs", () => Results.Bytes([], "application/x-protobuf"));
         await app.StartAsync();
         return receiver;
@@ -61,16 +76,43 @@ public sealed class OtlpReceiver : IAsyncDisposable
             var service = fields.Where(f => f.Number == 1).SelectMany(r => ServiceName(r.Bytes)).FirstOrDefault() ?? "?";
             foreach (var scopeSpans in fields.Where(f => f.Number == 2))
             {
+                var scope = ScopeName(scopeSpans.Bytes);
                 foreach (var span in Protobuf.Fields(scopeSpans.Bytes).Where(f => f.Number == 2))
                 {
                     var spanFields = Protobuf.Fields(span.Bytes).ToList();
                     string Hex(int number) => Convert.ToHexStringLower(spanFields.FirstOrDefault(f => f.Number == number).Bytes.Span);
                     var name = System.Text.Encoding.UTF8.GetString(spanFields.First(f => f.Number == 5).Bytes.Span);
-                    yield return new ReceivedSpan(service, name, Hex(1), Hex(2), Hex(4));
+                    yield return new ReceivedSpan(service, name, Hex(1), Hex(2), Hex(4), scope);
                 }
             }
         }
     }
+
+    // ExportMetricsServiceRequest { repeated ResourceMetrics resource_metrics = 1; } ResourceMetrics { Resource resource = 1;
+    // repeated ScopeMetrics scope_metrics = 2; } ScopeMetrics { InstrumentationScope scope = 1; repeated Metric metrics = 2; } Metric { string name = 1; }
+    private static IEnumerable<ReceivedMetric> DecodeMetrics(byte[] request)
+    {
+        foreach (var resourceMetrics in Protobuf.Fields(request).Where(f => f.Number == 1))
+        {
+            var fields = Protobuf.Fields(resourceMetrics.Bytes).ToList();
+            var service = fields.Where(f => f.Number == 1).SelectMany(r => ServiceName(r.Bytes)).FirstOrDefault() ?? "?";
+            foreach (var scopeMetrics in fields.Where(f => f.Number == 2))
+            {
+                var scope = ScopeName(scopeMetrics.Bytes);
+                foreach (var metric in Protobuf.Fields(scopeMetrics.Bytes).Where(f => f.Number == 2))
+                {
+                    var name = Protobuf.Fields(metric.Bytes).First(f => f.Number == 1).Bytes;
+                    yield return new ReceivedMetric(service, scope, System.Text.Encoding.UTF8.GetString(name.Span));
+                }
+            }
+        }
+    }
+
+    // ScopeSpans / ScopeMetrics { InstrumentationScope scope = 1; … } InstrumentationScope { string name = 1; }
+    private static string ScopeName(ReadOnlyMemory<byte> scoped) =>
+        Protobuf.Fields(scoped).Where(f => f.Number == 1)
+            .SelectMany(scope => Protobuf.Fields(scope.Bytes).Where(f => f.Number == 1))
+            .Select(name => System.Text.Encoding.UTF8.GetString(name.Bytes.Span)).FirstOrDefault() ?? "";
 
     // Resource { repeated KeyValue attributes = 1; } KeyValue { string key = 1; AnyValue value = 2; } AnyValue { string string_value = 1; }
     private static IEnumerable<string> ServiceName(ReadOnlyMemory<byte> resource)

@@ -70,4 +70,60 @@ public sealed class PostgresModeFacts
         Assert.Equal(2, paths.Count);
         Assert.All(paths, p => Assert.True(File.Exists(root.ResolveRelative(p)), p));
     }
+
+    [Fact]
+    public async Task PostgresMode_OneResourceMigrates_ThenWebAndWorkerReportTheDatabaseCheck_AndEmitNpgsqlTelemetry()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var receiver = await OtlpReceiver.StartAsync();
+        using var data = new ImageGen.Testing.TempDirectory("apphost-pg-telemetry");
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ImageGen_AppHost>(
+            [$"--Parameters:data-dir={data.Path}", "--Parameters:store=postgres", $"--Parameters:postgres-data={data.Combine("pg")}", "--Parameters:worker-replicas=1"],
+            (options, _) => options.DisableDashboard = true,
+            cancellationToken);
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            // Export to the receiver (instead of the dashboard), quickly.
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.Url)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200")
+                .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "500")
+                .WithEnvironment("OTEL_TRACES_SAMPLER", "always_on");
+        }
+        await using var app = await builder.BuildAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        await app.StartAsync(cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+
+        // The migrate resource runs once and exits 0; web and worker wait for it, and only check the schema.
+        var migrated = await app.ResourceNotifications.WaitForResourceAsync("migrate", e => e.Snapshot.ExitCode is not null, cancellationToken)
+            .WaitAsync(StartTimeout, cancellationToken);
+        Assert.Equal(0, migrated.Snapshot.ExitCode);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("web", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("worker", cancellationToken).WaitAsync(StartTimeout, cancellationToken);
+
+        foreach (var name in new[] { "web", "worker" })
+        {
+            using var client = app.CreateHttpClient(name);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
+            request.Headers.Accept.ParseAdd("application/json");
+            using var response = await client.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var health = System.Text.Json.JsonDocument.Parse(body);
+            var checks = health.RootElement.GetProperty("checks").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetString());
+            var database = checks.Keys.Where(k => k.Contains("postgres", StringComparison.OrdinalIgnoreCase) || k.Contains("npgsql", StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.True(database.Count == 1, $"{name}'s /health names no single database check: {body}");
+            Assert.Equal("Healthy", checks[database[0]]);
+        }
+
+        using (var web = app.CreateHttpClient("web"))
+        {
+            Assert.Contains("<h1>Dashboard</h1>", await web.GetStringAsync("/", cancellationToken), StringComparison.Ordinal); // a page's queries
+        }
+        await Eventually.TrueAsync(
+            () => new[] { "web", "worker" }.All(service => receiver.Spans.Any(s => s.Service == service && s.Scope == "Npgsql")),
+            TimeSpan.FromSeconds(30), "Npgsql spans from the web app and the worker");
+        await Eventually.TrueAsync(
+            () => new[] { "web", "worker" }.All(service => receiver.Metrics.Any(m => m.Service == service && m.Scope == "Npgsql")),
+            TimeSpan.FromSeconds(30), "Npgsql metrics from the web app and the worker");
+    }
 }

@@ -48,6 +48,14 @@ internal sealed class FakeCli
             wait
             """);
 
+    /// <summary>Writes the environment it was started with to <paramref name="file"/> (NUL-separated, as <c>env -0</c>), then fails with <paramref name="exitCode"/>.</summary>
+    public static FakeCli DumpingEnvironment(string directory, string file, int exitCode) =>
+        Write(directory, $"""
+            env -0 > "{file}"
+            echo "imagegen: error: the environment was written down" >&2
+            exit {exitCode}
+            """);
+
     private static FakeCli Write(string directory, string body)
     {
         Directory.CreateDirectory(directory);

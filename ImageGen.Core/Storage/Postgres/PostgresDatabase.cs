@@ -19,21 +19,39 @@ public sealed partial class PostgresDatabase : Database
     private const long MigrationLockKey = 0x1A6E_6E00;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly NpgsqlConnectionStringBuilder _settings;
 
-    public PostgresDatabase(DataRoot root, string connectionString, StorageOptions? options = null) : base(root, options)
+    /// <param name="dataSource">
+    /// The process's registered data source (the Aspire Npgsql integration's, which adds its health check, traces and
+    /// metrics), built from <see cref="ConnectionStringFor"/>; null: this database makes its own, as the CLI and the tests do.
+    /// </param>
+    public PostgresDatabase(DataRoot root, string connectionString, StorageOptions? options = null, NpgsqlDataSource? dataSource = null) : base(root, options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionStringFor(connectionString, Options));
+        Describe = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
+        _settings = builder;
+        _ownsDataSource = dataSource is null;
+        _dataSource = dataSource ?? NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    /// <summary>
+    /// <paramref name="connectionString"/> as every connection of this store opens it: waiting on another transaction's lock
+    /// longer than the busy timeout fails as busy, as SQLite's busy_timeout does. An ArgumentException when it names no database.
+    /// </summary>
+    public static string ConnectionStringFor(string connectionString, StorageOptions options)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(builder.Database))
         {
             throw new ArgumentException("The PostgreSQL connection string names no database (Database=…).", nameof(connectionString));
         }
-        // Waiting on another transaction's lock longer than the busy timeout fails as busy, as SQLite's busy_timeout does.
-        var lockTimeout = ((long)Options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        builder.Options = string.Join(' ', new[] { builder.Options, $"-c lock_timeout={lockTimeout}" }.Where(o => !string.IsNullOrWhiteSpace(o)));
-        Describe = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
-        _settings = builder;
-        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        var lockTimeout = $"-c lock_timeout={((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}";
+        if (builder.Options?.Contains(lockTimeout, StringComparison.Ordinal) != true)
+        {
+            builder.Options = string.Join(' ', new[] { builder.Options, lockTimeout }.Where(o => !string.IsNullOrWhiteSpace(o)));
+        }
+        return builder.ConnectionString;
     }
 
     public override string Provider => StorageProviders.Postgres;
@@ -100,6 +118,18 @@ public sealed partial class PostgresDatabase : Database
     public static IReadOnlyList<Migration> Migrations { get; } = Migrator.Load("ImageGen.Core.Storage.Postgres.Migrations.");
 
     public override int LatestSchemaVersion => Migrations[^1].Version;
+
+    public override async Task<int> SchemaVersionAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadAsync(c => c.ExecuteScalarAsync<int?>("SELECT max(version) FROM schema_version"), cancellationToken) ?? 0;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName)
+        {
+            return 0;
+        }
+    }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -191,7 +221,10 @@ public sealed partial class PostgresDatabase : Database
 
     public override void Dispose()
     {
-        _dataSource.Dispose();
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose(); // a registered one is the container's to dispose
+        }
         base.Dispose();
     }
 

@@ -112,6 +112,9 @@ public sealed class SqliteDatabase : Database
     public override Task<int> MigrateAsync(ILogger? logger = null, CancellationToken cancellationToken = default) =>
         SqliteMigrator.MigrateAsync(this, logger, cancellationToken);
 
+    public override Task<int> SchemaVersionAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(c => c.ExecuteScalarAsync<int>("PRAGMA user_version"), cancellationToken);
+
     public override void Dispose()
     {
         _writeGate.Dispose();
