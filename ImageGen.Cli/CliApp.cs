@@ -2,6 +2,7 @@ using System.CommandLine;
 using ImageGen.Cli.Commands;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli;
 

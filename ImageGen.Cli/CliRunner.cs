@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ImageGen.Core.BrandCheck;
+using ImageGen.Core.Storage;
 using static System.FormattableString;
 
 namespace ImageGen.Web;

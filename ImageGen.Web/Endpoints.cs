@@ -4,6 +4,8 @@ using ImageGen.Core.Imaging;
 using ImageGen.Core.Queue;
 using ImageGen.Web.Services;
 using Microsoft.Net.Http.Headers;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Web;
 
@@ -62,18 +64,18 @@ public static class Endpoints
         });
 
         // Brand assets and work item uploads by id; their files are content-addressed, so the hash is the ETag.
-        app.MapGet("/assets/{id:long}", async (long id, ImageGen.Core.Assets.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
+        app.MapGet("/assets/{id:long}", async (long id, ImageGen.Core.Storage.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
             await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveStoredImage(asset.Path) is { } file && File.Exists(file)
                 ? Results.File(file, ImageFormats.ContentType(asset.Format), entityTag: new EntityTagHeaderValue($"\"{asset.Sha256}\""))
                 : Results.NotFound());
 
-        app.MapGet("/assets/{id:long}/thumbnail", async (long id, ImageGen.Core.Assets.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
+        app.MapGet("/assets/{id:long}/thumbnail", async (long id, ImageGen.Core.Storage.AssetStore assets, DataRoot root, CancellationToken cancellationToken) =>
             await assets.GetAsync(id, cancellationToken) is { } asset && root.ResolveStoredImage(asset.ThumbnailPath) is { } file && File.Exists(file)
                 ? Results.File(file, "image/webp", entityTag: new EntityTagHeaderValue($"\"{asset.Sha256}-t\""))
                 : Results.NotFound());
 
         // Export bundles by file name only (letters, digits, hyphens, dots; in the exports folder).
-        app.MapGet("/exports/{fileName}", (string fileName, ImageGen.Core.Iteration.ExportBuilder exports) =>
+        app.MapGet("/exports/{fileName}", (string fileName, ImageGen.Core.Storage.ExportBuilder exports) =>
             exports.Resolve(fileName) is { } path ? Results.File(path, "application/zip", fileDownloadName: fileName) : Results.NotFound());
 
         app.MapGet("/live/jobs", async (JobQueries jobs, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using ImageGen.Core.Hosting;
 using ImageGen.Core;
 using ImageGen.Web;
 

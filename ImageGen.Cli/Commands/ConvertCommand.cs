@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Commands;
 
@@ -54,7 +55,7 @@ public static class ConvertCommand
                 }
             }
             await stdout.WriteLineAsync(parse.GetValue(json)
-                ? JsonSerializer.Serialize(new ConvertReport(converted, failed), Json.IndentedContext.ConvertReport)
+                ? JsonSerializer.Serialize(new ConvertReport(converted, failed), ImagingJsonContext.Indented.ConvertReport)
                 : string.Join(Environment.NewLine, converted.Select(c => c.Path)));
             return failed.Count == 0 ? ExitCodes.Success : ExitCodes.Usage;
         });

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using ImageGen.Core;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Commands;
 

@@ -5,6 +5,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Providers;
 using ImageGen.Core.Telemetry;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Commands;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Commands;
 
@@ -16,7 +18,7 @@ public static class ModelsCommand
             var models = registry.List();
             if (parse.GetValue(json))
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(models, Json.IndentedContext.IReadOnlyListModelInfo));
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(models, ProvidersJsonContext.Indented.IReadOnlyListModelInfo));
                 return;
             }
             foreach (var model in models)

@@ -35,7 +35,7 @@ public sealed record BrandCheckResult
 
     public static BrandCheckResult NotChecked(string reason, long? revision = null) => new() { Reason = reason, BrandRevisionId = revision };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json.Context.BrandCheckResult);
+    public string ToJson() => JsonSerializer.Serialize(this, BrandCheckJsonContext.Plain.BrandCheckResult);
 
     public static BrandCheckResult? FromJson(string? json)
     {
@@ -45,7 +45,7 @@ public sealed record BrandCheckResult
         }
         try
         {
-            return JsonSerializer.Deserialize(json, Json.Context.BrandCheckResult);
+            return JsonSerializer.Deserialize(json, BrandCheckJsonContext.Plain.BrandCheckResult);
         }
         catch (JsonException)
         {

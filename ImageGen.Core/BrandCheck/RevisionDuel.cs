@@ -1,3 +1,4 @@
+using ImageGen.Core.Storage;
 namespace ImageGen.Core.BrandCheck;
 
 /// <summary>Head-to-head picks between candidates made under two brand revisions, and what may be said of them.</summary>

@@ -1,5 +1,6 @@
 using ImageGen.Core.Files;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Generation;
 

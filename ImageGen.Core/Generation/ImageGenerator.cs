@@ -1,6 +1,7 @@
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Providers;
 using ImageGen.Core.Telemetry;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Generation;
 
@@ -91,9 +92,9 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
                 takesSeed ? seed : null, spec.Background, spec.Quality),
             Images = entries,
             Inputs = modelRequest.InputImages.Count == 0 && mask is null ? null : [
-                .. source is null ? [] : new[] { ManifestInput.Of("source", source) },
-                .. references.Select(r => ManifestInput.Of("reference", r)),
-                .. mask is null ? [] : new[] { ManifestInput.Of("mask", mask) },
+                .. source is null ? [] : new[] { InputOf("source", source) },
+                .. references.Select(r => InputOf("reference", r)),
+                .. mask is null ? [] : new[] { InputOf("mask", mask) },
             ],
             Provider = new RunFacts
             {
@@ -217,4 +218,7 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             Mask = spec.Mask is { } m ? Pin(m, mask!) : null,
         };
     }
+
+    private static ManifestInput InputOf(string role, InputImage image) =>
+        new(role, image.Name, image.Sha256, image.Format, image.Width, image.Height, image.Note);
 }

@@ -4,6 +4,7 @@ using ImageGen.Core.Files;
 using ImageGen.Core.Imaging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Generation;
 

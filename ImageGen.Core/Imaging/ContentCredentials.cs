@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Imaging;
 

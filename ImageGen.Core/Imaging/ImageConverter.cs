@@ -1,5 +1,6 @@
 using ImageGen.Core.Generation;
 using NetVips;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Imaging;
 

@@ -1,4 +1,5 @@
 using NetVips;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Imaging;
 

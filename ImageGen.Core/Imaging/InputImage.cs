@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ImageGen.Core.Generation;
 using NetVips;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Imaging;
 

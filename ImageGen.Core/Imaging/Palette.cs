@@ -38,13 +38,13 @@ public static partial class Palette
     }
 
     /// <summary>
-    /// The palette for a prompt: its own hex colours (at least two, shading a single one) less those on an "avoid" line
-    /// (the brand rules' reading, <see cref="BrandCheck.BrandRules"/>), else a hash-derived scheme.
+    /// The palette for a prompt: its own hex colours (at least two, shading a single one) less <paramref name="avoid"/> (the
+    /// colours the brand's rules avoid, read by the caller: imaging sits below the brand check), else a hash-derived scheme.
     /// </summary>
-    public static IReadOnlyList<Rgb> ForPrompt(string prompt)
+    public static IReadOnlyList<Rgb> ForPrompt(string prompt, IReadOnlyCollection<Rgb>? avoid = null)
     {
         var named = FromText(prompt);
-        if (named.Count > 0 && BrandCheck.BrandRules.Parse(prompt).Avoid is { Count: > 0 } avoid)
+        if (named.Count > 0 && avoid is { Count: > 0 })
         {
             named = named.Where(c => !avoid.Contains(c)).ToList();
         }

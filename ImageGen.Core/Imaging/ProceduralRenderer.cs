@@ -7,7 +7,7 @@ namespace ImageGen.Core.Imaging;
 /// <param name="Palette">Colours to draw with instead of the prompt's (e.g. the references' dominant colours).</param>
 /// <param name="Layout">A source image's lightness and alpha at the output size, laid over the shapes.</param>
 /// <param name="Transparent">Leave the ground out: RGBA output whose alpha is the shapes' coverage.</param>
-public sealed record RenderInputs(IReadOnlyList<Rgb>? Palette = null, SourceLayout? Layout = null, bool Transparent = false)
+public sealed record RenderInputs(IReadOnlyList<Rgb>? Palette = null, SourceLayout? Layout = null, bool Transparent = false, IReadOnlyCollection<Rgb>? Avoid = null)
 {
     public static RenderInputs None { get; } = new();
 }
@@ -33,7 +33,7 @@ public static class ProceduralRenderer
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         inputs ??= RenderInputs.None;
-        var palette = inputs.Palette is { Count: > 0 } given ? Palette.Shaded(given) : Palette.ForPrompt(prompt);
+        var palette = inputs.Palette is { Count: > 0 } given ? Palette.Shaded(given) : Palette.ForPrompt(prompt, inputs.Avoid);
         var layout = inputs.Layout;
         if (layout is not null && (layout.Width != width || layout.Height != height))
         {

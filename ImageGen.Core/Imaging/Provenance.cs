@@ -34,7 +34,7 @@ public sealed record Provenance(string Prompt, string Model, long? Seed, int Wid
     /// <summary>The quality asked for, when not the model's default.</summary>
     public string? Quality { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json.Context.Provenance);
+    public string ToJson() => JsonSerializer.Serialize(this, ImagingJsonContext.Plain.Provenance);
 
     /// <summary>
     /// The AUTOMATIC1111 <c>parameters</c> text that galleries and "PNG info" readers understand, with only the values

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Globalization;
 using System.Text.Json;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Providers;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Providers;
 

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Providers;
 

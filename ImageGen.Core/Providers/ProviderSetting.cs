@@ -1,5 +1,6 @@
 using System.Globalization;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Providers;
 

@@ -1,3 +1,4 @@
+using ImageGen.Core.Spec;
 namespace ImageGen.Core.Providers;
 
 /// <summary>
@@ -33,7 +34,7 @@ public static partial class ProviderUrl
     public static Uri Parse(string baseUrl) =>
         Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw Generation.ImageGenException.Usage($"The base URL '{Redact(baseUrl)}' is not an absolute http or https URL.");
+            : throw Spec.ImageGenException.Usage($"The base URL '{Redact(baseUrl)}' is not an absolute http or https URL.");
 
     /// <summary>
     /// The <c>user:password</c> written into a base URL (<c>http://user:pass@host</c>), unescaped; null when there is none.

@@ -1,3 +1,4 @@
+using ImageGen.Core.Spec;
 namespace ImageGen.Core.Queue;
 
 public static class JobStatus
@@ -85,7 +86,7 @@ public sealed class JobRecord
     public string PayloadJson { get; init; } = "";
 
     /// <summary>The job's spec, read once from <see cref="PayloadJson"/>; null when it cannot be read (the page shows it raw).</summary>
-    public Generation.JobSpec? Spec => field ??= Generation.JobSpec.TryParse(PayloadJson);
+    public Spec.JobSpec? Spec => field ??= Core.Spec.JobSpec.TryParse(PayloadJson);
     public string? IdempotencyKey { get; init; }
     public int Attempt { get; init; }
     public int MaxAttempts { get; init; }

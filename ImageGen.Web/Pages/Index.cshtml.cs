@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ImageGen.Web.Pages;
 
-public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, IJobQueue queue, WorkerClient worker, DataRoot dataRoot, ImageGen.Core.Generation.CostQueries costs) : PageModel
+public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, IJobQueue queue, WorkerClient worker, DataRoot dataRoot, ImageGen.Core.Storage.CostQueries costs) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -18,7 +18,7 @@ public sealed class IndexModel(DashboardQueries queries, JobQueries jobs, IJobQu
     public string DataDirectory => dataRoot.Path;
     public string LiveVersion { get; private set; } = "";
     public bool Paused { get; private set; }
-    public ImageGen.Core.Generation.Spend Spend { get; private set; } = null!;
+    public ImageGen.Core.Storage.Spend Spend { get; private set; } = null!;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {

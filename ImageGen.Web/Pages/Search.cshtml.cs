@@ -3,6 +3,8 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Iteration;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Providers;
 
 namespace ImageGen.Web.Pages;
 

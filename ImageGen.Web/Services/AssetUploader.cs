@@ -1,5 +1,6 @@
 using ImageGen.Core.Assets;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Services;
 

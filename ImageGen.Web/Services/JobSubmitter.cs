@@ -3,6 +3,7 @@ using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Telemetry;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Web.Services;
 
@@ -15,7 +16,7 @@ public sealed class JobSubmitter(IJobQueue queue, WorkerClient worker, QueueMetr
 {
     /// <summary>What a form asks of one model, already validated; the spec adds the composed prompt and where it came from.</summary>
     /// <param name="Size">WIDTHxHEIGHT, or null.</param>
-    /// <param name="References">The reference files, already snapshotted (<see cref="ImageGen.Core.Assets.AssetStore.UseAsync"/>).</param>
+    /// <param name="References">The reference files, already snapshotted (<see cref="ImageGen.Core.Storage.AssetStore.UseAsync"/>).</param>
     /// <param name="Source">The candidate to start from, for a model that takes a source image.</param>
     /// <param name="ParentRunId">The run "more like this" started from.</param>
     public sealed record Ask(string Model, string Format, string? Size, string? AspectRatio, int Count, long? Seed, string Background, string Quality,

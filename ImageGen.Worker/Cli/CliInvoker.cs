@@ -8,7 +8,7 @@ namespace ImageGen.Worker.Cli;
 public sealed record CliOutcome(int ExitCode, string StandardOutput, string StandardError);
 
 /// <summary>
-/// The worker's side of <see cref="Core.Generation.CliHeartbeat"/>: <see cref="Beat"/> after each lease renewal writes the
+/// The worker's side of <see cref="Core.ImageGen.Core.Spec.CliHeartbeat"/>: <see cref="Beat"/> after each lease renewal writes the
 /// moment the renewal started (<see cref="Environment.TickCount64"/>, one monotonic clock for the whole machine) as a
 /// line on the CLI's standard input, so a beat the CLI reads late still counts from when the lease was renewed. The
 /// pipe's write end lives only in this process, so when the worker dies the CLI reads end of input and stops at once.

@@ -1,4 +1,5 @@
 using ImageGen.Core.Generation;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Jobs;
 

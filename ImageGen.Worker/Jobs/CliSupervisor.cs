@@ -7,6 +7,7 @@ using ImageGen.Core.Storage;
 using ImageGen.Core.Telemetry;
 using ImageGen.Worker.Cli;
 using Microsoft.Extensions.Options;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Jobs;
 

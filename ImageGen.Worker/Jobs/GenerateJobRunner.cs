@@ -6,6 +6,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Telemetry;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Jobs;
 

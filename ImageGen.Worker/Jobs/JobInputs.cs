@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Jobs;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ImageGen.Core.Imaging;
 using SkiaSharp;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Bench;
 

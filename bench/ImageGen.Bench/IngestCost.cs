@@ -5,6 +5,7 @@ using CliWrap.Buffered;
 using ImageGen.Core;
 using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Bench;
 

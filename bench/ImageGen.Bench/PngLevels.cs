@@ -3,6 +3,8 @@ using System.Globalization;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using NetVips;
+using ImageGen.Core.Spec;
+using ImageGen.Core.Providers;
 
 namespace ImageGen.Bench;
 

@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Bench;
 

@@ -5,6 +5,8 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using Microsoft.Extensions.Options;
+using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Bench;
 

@@ -10,6 +10,7 @@ using ImageGen.Core.Storage;
 using ImageGen.Core.Storage.Postgres;
 using ImageGen.Testing;
 using Microsoft.Extensions.Options;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.AppHost.Tests;
 

@@ -4,6 +4,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Testing;
 using Microsoft.AspNetCore.Http;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Tests;
 

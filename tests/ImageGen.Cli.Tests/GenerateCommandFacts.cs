@@ -2,6 +2,7 @@ using System.Text.Json;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Tests;
 

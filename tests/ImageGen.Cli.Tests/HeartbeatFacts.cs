@@ -2,6 +2,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using ImageGen.Core.Generation;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Tests;
 

@@ -1,5 +1,6 @@
 using ImageGen.Core.Generation;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Tests;
 

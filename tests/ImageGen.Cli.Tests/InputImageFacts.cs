@@ -3,6 +3,7 @@ using CliWrap.Buffered;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Tests;
 

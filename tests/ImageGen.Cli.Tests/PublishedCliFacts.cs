@@ -4,6 +4,7 @@ using CliWrap.Buffered;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Cli.Tests;
 

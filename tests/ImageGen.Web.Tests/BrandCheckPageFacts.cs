@@ -6,6 +6,7 @@ using Dapper;
 using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Iteration;
 using Microsoft.Extensions.DependencyInjection;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Tests;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using ImageGen.Core.Generation;
 using Microsoft.Extensions.DependencyInjection;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Web.Tests;
 

@@ -90,7 +90,7 @@ public sealed class ExportFacts
         try
         {
             var exports = web.Services.GetRequiredService<ExportBuilder>();
-            var item = (await web.Services.GetRequiredService<ImageGen.Core.Catalog.CatalogStore>().GetWorkItemAsync("launch", "hero"))!;
+            var item = (await web.Services.GetRequiredService<ImageGen.Core.Storage.CatalogStore>().GetWorkItemAsync("launch", "hero"))!;
             var name = await exports.BuildAsync(item, includeCandidates: true, TestContext.Current.CancellationToken);
 
             using var zip = ZipFile.OpenRead(exports.Resolve(name)!);

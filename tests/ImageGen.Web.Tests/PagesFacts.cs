@@ -186,7 +186,7 @@ public sealed class PagesFacts
         var after = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
         Assert.Contains("was already queued by this form", after, StringComparison.Ordinal);
         var job = (await web.Services.GetRequiredService<IJobQueue>().GetAsync(1))!;
-        var payload = ImageGen.Core.Generation.JobSpec.Parse(job.PayloadJson);
+        var payload = ImageGen.Core.Spec.JobSpec.Parse(job.PayloadJson);
         Assert.Equal(("webp", 3, "640x360", 7L), (payload.Format, payload.Count, payload.Size!, payload.Seed!.Value));
         Assert.Contains("Primary #ff5500", payload.Prompt, StringComparison.Ordinal); // the project's brand
         Assert.Equal(1, job.WorkItemId);
@@ -245,7 +245,7 @@ public sealed class PagesFacts
         using var again = await Forms.PostPairsAsync(client, "/projects/launch/items/hero", fields, "/projects/launch/items/hero?handler=Generate");
 
         var jobs = (await database.ReadAsync(c => c.QueryAsync<string>("SELECT payload_json FROM jobs ORDER BY id")))
-            .Select(ImageGen.Core.Generation.JobSpec.Parse).ToList();
+            .Select(ImageGen.Core.Spec.JobSpec.Parse).ToList();
         Assert.Equal(["offline/procedural", "compat/default"], jobs.Select(j => j.Model));
         Assert.All(jobs, j => Assert.Equal((2, 9L, "png"), (j.Count, j.Seed!.Value, j.Format)));
         Assert.Equal(jobs[0].Prompt, jobs[1].Prompt);

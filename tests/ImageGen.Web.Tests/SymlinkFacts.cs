@@ -3,6 +3,7 @@ using System.Net;
 using Dapper;
 using ImageGen.Core.Iteration;
 using Microsoft.Extensions.DependencyInjection;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Tests;
 
@@ -114,7 +115,7 @@ public sealed class SymlinkFacts
         try
         {
             var exports = web.Services.GetRequiredService<ExportBuilder>();
-            var item = (await web.Services.GetRequiredService<ImageGen.Core.Catalog.CatalogStore>().GetWorkItemAsync("launch", "hero"))!;
+            var item = (await web.Services.GetRequiredService<ImageGen.Core.Storage.CatalogStore>().GetWorkItemAsync("launch", "hero"))!;
             var name = await exports.BuildAsync(item, includeCandidates: true, TestContext.Current.CancellationToken);
 
             using var zip = ZipFile.OpenRead(exports.Resolve(name)!);

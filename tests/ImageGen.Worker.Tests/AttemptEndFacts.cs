@@ -1,6 +1,7 @@
 using ImageGen.Core.Generation;
 using ImageGen.Worker.Cli;
 using ImageGen.Worker.Jobs;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

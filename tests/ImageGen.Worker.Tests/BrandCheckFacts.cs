@@ -3,6 +3,7 @@ using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

@@ -7,6 +7,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Queue;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

@@ -4,6 +4,8 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Queue;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Worker.Tests;
 

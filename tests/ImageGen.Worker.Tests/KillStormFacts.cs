@@ -4,6 +4,7 @@ using Dapper;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

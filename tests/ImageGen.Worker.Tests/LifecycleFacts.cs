@@ -5,6 +5,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Testing;
 using Microsoft.Data.Sqlite;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

@@ -7,6 +7,8 @@ using ImageGen.Core.Queue;
 using ImageGen.Core.Telemetry;
 using ImageGen.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

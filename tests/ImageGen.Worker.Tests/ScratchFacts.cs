@@ -3,6 +3,7 @@ using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using Microsoft.Extensions.DependencyInjection;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

@@ -2,6 +2,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

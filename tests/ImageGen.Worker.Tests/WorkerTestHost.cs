@@ -10,6 +10,7 @@ using ImageGen.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Worker.Tests;
 

@@ -4,6 +4,7 @@ using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Storage.Sql;
 

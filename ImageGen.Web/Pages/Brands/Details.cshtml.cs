@@ -4,13 +4,14 @@ using ImageGen.Core.Imaging;
 using ImageGen.Web.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Pages.Brands;
 
 // Uploads are checked against InputLimits.MaxBytes with a message; the request limit sits above it so a file just over
 // the limit gets that message rather than the server's bare 413.
 [RequestSizeLimit(InputLimits.MaxBytes * 2)]
-public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetUploader uploader, ImageGen.Core.Generation.CostQueries costs) : PageModel
+public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetUploader uploader, ImageGen.Core.Storage.CostQueries costs) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -19,7 +20,7 @@ public sealed class DetailsModel(CatalogStore catalog, AssetStore assets, AssetU
     public string RenderedHtml { get; private set; } = "";
     public ImageGen.Core.BrandCheck.BrandRules Rules { get; private set; } = new();
     public IReadOnlyList<Asset> Assets { get; private set; } = [];
-    public ImageGen.Core.Generation.Spend Spend { get; private set; } = null!;
+    public ImageGen.Core.Storage.Spend Spend { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using ImageGen.Core.Catalog;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Pages.Brands;
 

@@ -3,6 +3,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Pages.Images;
 

@@ -2,6 +2,8 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Iteration;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Web.Pages.Images;
 

@@ -5,6 +5,8 @@ using ImageGen.Core.Telemetry;
 using ImageGen.Web.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Web.Pages.Jobs;
 

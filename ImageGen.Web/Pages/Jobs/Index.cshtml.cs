@@ -2,6 +2,7 @@ using ImageGen.Core.Catalog;
 using ImageGen.Core.Queue;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Pages.Jobs;
 

@@ -1,10 +1,11 @@
 using ImageGen.Core.Catalog;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Web.Pages.Projects;
 
-public sealed class DetailsModel(CatalogStore catalog, ImageGen.Core.Generation.CostQueries costs) : PageModel
+public sealed class DetailsModel(CatalogStore catalog, ImageGen.Core.Storage.CostQueries costs) : PageModel
 {
     [TempData]
     public string? StatusMessage { get; set; }
@@ -14,7 +15,7 @@ public sealed class DetailsModel(CatalogStore catalog, ImageGen.Core.Generation.
 
     public ProjectSummary Project { get; private set; } = null!;
     public Page<WorkItemSummary> WorkItems { get; private set; } = new([], null);
-    public ImageGen.Core.Generation.Spend Spend { get; private set; } = null!;
+    public ImageGen.Core.Storage.Spend Spend { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string project, CancellationToken cancellationToken)
     {

@@ -7,6 +7,9 @@ using ImageGen.Core.Queue;
 using ImageGen.Web.Services;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Web.Pages.WorkItems;
 

@@ -3,6 +3,8 @@ using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Web.Pages.WorkItems;
 

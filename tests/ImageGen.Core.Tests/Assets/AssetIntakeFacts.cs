@@ -2,6 +2,7 @@ using ImageGen.Core.Assets;
 using ImageGen.Core.Imaging;
 using ImageGen.Testing;
 using NetVips;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Assets;
 

@@ -2,6 +2,8 @@ using Dapper;
 using ImageGen.Core.Assets;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Assets;
 

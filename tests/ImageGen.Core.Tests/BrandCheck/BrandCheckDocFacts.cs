@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Generation;
 using ImageGen.Testing;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Tests.BrandCheck;
 

@@ -3,6 +3,8 @@ using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
+using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.BrandCheck;
 

@@ -1,4 +1,5 @@
 using ImageGen.Core.BrandCheck;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Tests.BrandCheck;
 

@@ -1,5 +1,6 @@
 using Dapper;
 using ImageGen.Core.Catalog;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Tests.Catalog;
 

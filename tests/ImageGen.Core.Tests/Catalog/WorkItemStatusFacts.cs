@@ -2,6 +2,8 @@ using Dapper;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Spec;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Tests.Catalog;
 

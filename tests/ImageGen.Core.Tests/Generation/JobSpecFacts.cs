@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Generation;
 

@@ -2,6 +2,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Providers;
 using NetVips;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Generation;
 

@@ -2,6 +2,7 @@ using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Imaging;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Generation;
 

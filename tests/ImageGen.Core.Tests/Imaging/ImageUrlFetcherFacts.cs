@@ -1,6 +1,7 @@
 using System.Net;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Imaging;
 

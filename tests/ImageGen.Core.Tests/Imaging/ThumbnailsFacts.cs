@@ -1,5 +1,6 @@
 using ImageGen.Core.Imaging;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Imaging;
 

@@ -1,6 +1,7 @@
 using Dapper;
 using ImageGen.Core.Iteration;
 using ImageGen.Core.Storage.Sqlite;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Tests.Iteration;
 

@@ -1,5 +1,6 @@
 using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Providers;
 

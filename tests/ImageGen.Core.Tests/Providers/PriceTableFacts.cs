@@ -1,6 +1,7 @@
 using ImageGen.Core.Generation;
 using ImageGen.Core.Providers;
 using ImageGen.Testing;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Providers;
 

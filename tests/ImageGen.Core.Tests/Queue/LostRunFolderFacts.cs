@@ -1,6 +1,7 @@
 using Dapper;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Tests.Queue;
 

@@ -2,6 +2,8 @@ using ImageGen.Core.Catalog;
 using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
+using ImageGen.Core.Spec;
+using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Tests.Queue;
 

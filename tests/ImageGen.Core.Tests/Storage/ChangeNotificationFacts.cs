@@ -5,6 +5,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Storage.Postgres;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Storage;
 

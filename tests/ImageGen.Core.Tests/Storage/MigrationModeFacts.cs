@@ -1,3 +1,4 @@
+using ImageGen.Core.Hosting;
 using ImageGen.Core.Storage;
 using ImageGen.Testing;
 using Microsoft.Extensions.Configuration;

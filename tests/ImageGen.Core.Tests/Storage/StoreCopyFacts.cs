@@ -5,6 +5,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Iteration;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Tests.Storage;
 
@@ -62,7 +63,7 @@ public sealed class StoreCopyFacts
             await new ComparisonStore(db.Database, db.Time).GetStateAsync(1),
             await db.Queue.IsPausedAsync(), await db.Queue.QueueSnapshotAsync(),
             await runs.CandidatesAsync(1, null, false, byBrandScore: true), await runs.CandidatesAsync(1, ImageGen.Core.BrandCheck.BrandVerdict.Fail, false, byBrandScore: false),
-            await new ImageGen.Core.BrandCheck.BrandInsights(db.Database).ForBrandAsync(1),
+            await new ImageGen.Core.Storage.BrandInsights(db.Database).ForBrandAsync(1),
             await search.SearchAsync(new SearchQuery(null, null, null, null, false, "brand", 0) { Brand = ImageGen.Core.BrandCheck.BrandVerdict.Pass }),
             await search.SearchAsync(new SearchQuery(null, null, null, null, false, "brand", 0)),
         };

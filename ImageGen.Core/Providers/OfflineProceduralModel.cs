@@ -1,7 +1,8 @@
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Telemetry;
+using ImageGen.Core.Spec;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Providers;
 
 /// <summary>
 /// <c>offline/procedural</c>: the default model. Needs no key or network and is deterministic, so it is the
@@ -36,7 +37,8 @@ public sealed class OfflineProceduralModel(int pngCompression = ImageEncoder.Def
     public Task<ModelAnswer> GenerateAsync(ModelRequest request, CancellationToken cancellationToken)
     {
         var (width, height) = (request.Size.Width, request.Size.Height);
-        var inputs = new RenderInputs { Transparent = request.Background == Backgrounds.Transparent };
+        // The brand's avoided colours stay out of the palette (the brand check reads them; imaging sits below it).
+        var inputs = new RenderInputs { Transparent = request.Background == Backgrounds.Transparent, Avoid = BrandCheck.BrandRules.Parse(request.Prompt).Avoid };
         if (request.References.Count > 0 && Palette.FromText(request.Prompt).Count == 0)
         {
             using (ImageGenTelemetry.Source.StartActivity("palette from references"))

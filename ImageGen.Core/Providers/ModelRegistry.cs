@@ -1,7 +1,8 @@
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Providers;
+using ImageGen.Core.Spec;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Providers;
 
 /// <summary>A model as the CLI and the UI list it. Unavailable models are listed with the reason, not hidden.</summary>
 public sealed record ModelInfo(string Id, string DisplayName, string Description, bool Available, string? UnavailableReason = null)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ImageGen.Core;
+namespace ImageGen.Core.Hosting;
 
 public static class ServiceCollectionExtensions
 {
@@ -30,10 +30,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<FinalStore>();
         services.AddSingleton<ExportBuilder>();
         services.AddSingleton<CandidateSearch>();
-        services.AddSingleton<BrandCheck.BrandCheckSource>();
-        services.AddSingleton<BrandCheck.BrandInsights>();
+        services.AddSingleton<BrandCheckSource>();
+        services.AddSingleton<BrandInsights>();
         services.AddSingleton<Assets.AssetIntake>();
-        services.AddSingleton<Assets.AssetStore>();
+        services.AddSingleton<AssetStore>();
         // Availability only (keys set or not): generation itself runs in the CLI, which reads its own environment.
         services.AddSingleton(_ => ModelRegistry.CreateDefault(ProviderSettings.FromEnvironment(key => configuration[key])));
         services.AddMetrics();

@@ -2,8 +2,9 @@ using System.Data;
 using Dapper;
 using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Iteration;
 
-namespace ImageGen.Core.Iteration;
+namespace ImageGen.Core.Storage;
 
 public sealed record Pick(long Id, long LeftImageId, long RightImageId, long? WinnerImageId, string? Reason, long CreatedAt);
 

@@ -2,8 +2,10 @@ using Dapper;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
+using ImageGen.Core.Assets;
 
-namespace ImageGen.Core.Assets;
+namespace ImageGen.Core.Storage;
 
 /// <summary>The roles an asset plays in a brand: what the model is told to take from it.</summary>
 public static class AssetRoles

@@ -2,8 +2,9 @@ using System.IO.Compression;
 using System.Text.Json;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
+using ImageGen.Core.Spec;
 
-namespace ImageGen.Core.Iteration;
+namespace ImageGen.Core.Storage;
 
 /// <summary>
 /// Writes a work item's bundle to <c>exports/</c>: the final image, optionally every candidate, and
@@ -120,7 +121,7 @@ public sealed class ExportBuilder(RunQueries runs, ComparisonStore comparisons, 
         public const string Missing = "the file is missing from the data folder";
     }
 
-    private static string InputEntryName(InputFile input) => $"references/{input.Sha256}.{ImageGen.Core.Imaging.ImageFormats.Extension(input.Format)}";
+    private static string InputEntryName(InputFile input) => $"references/{input.Sha256}.{ImageGen.Core.Spec.ImageFormats.Extension(input.Format)}";
 
     /// <summary>
     /// A zip entry's last segment made safe for every unzip tool: the last name after any slash or backslash, only

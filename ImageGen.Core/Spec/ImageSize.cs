@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 /// <summary>The pixel size of a request, resolved from <c>--size WxH</c> and/or <c>--aspect-ratio W:H</c>.</summary>
 public readonly record struct ImageSize(int Width, int Height)

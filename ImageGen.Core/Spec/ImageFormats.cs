@@ -1,4 +1,4 @@
-namespace ImageGen.Core.Imaging;
+namespace ImageGen.Core.Spec;
 
 /// <summary>The output formats ImageGen writes, with their file extensions and content types.</summary>
 public static class ImageFormats

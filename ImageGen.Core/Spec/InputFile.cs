@@ -1,4 +1,4 @@
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 /// <summary>
 /// A file a job sends to the model: its place (under the data folder in a stored spec: content-addressed for assets, the

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 /// <summary>
 /// What <c>imagegen generate --json</c> prints on stdout and writes as the run folder's sidecar
@@ -43,11 +43,7 @@ public sealed record ManifestSettings(int Width, int Height, string AspectRatio,
 /// <param name="Role">source, reference or mask.</param>
 /// <param name="Sha256">The hash of the file as given (not of a smaller copy sent in its place).</param>
 /// <param name="Note">What was done to it before sending (e.g. made smaller), when anything was.</param>
-public sealed record ManifestInput(string Role, string Name, string Sha256, string Format, int Width, int Height, string? Note = null)
-{
-    public static ManifestInput Of(string role, Imaging.InputImage image) =>
-        new(role, image.Name, image.Sha256, image.Format, image.Width, image.Height, image.Note);
-}
+public sealed record ManifestInput(string Role, string Name, string Sha256, string Format, int Width, int Height, string? Note = null);
 
 /// <param name="Seed">The seed that made it; null when the model takes no seed.</param>
 /// <param name="Note">What the CLI did with the provider's file (stored as sent, or resized and converted).</param>

@@ -1,7 +1,7 @@
 using Dapper;
 using ImageGen.Core.Storage;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Storage;
 
 /// <summary>
 /// What was spent on a scope's runs (the cost computed from the price table when each run was stored), how many runs

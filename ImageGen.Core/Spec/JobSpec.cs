@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ImageGen.Core.Imaging;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 /// <summary>
 /// One job in one typed, versioned document: what to make (model, prompt, count, size, format, seed, background, quality,

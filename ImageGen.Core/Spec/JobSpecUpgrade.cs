@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImageGen.Core.Imaging;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 /// <summary>
 /// Reads every stored shape of a <see cref="JobSpec"/> in one deserialization: version 1, and the two shapes before it that

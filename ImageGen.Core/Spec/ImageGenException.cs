@@ -1,4 +1,4 @@
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 public enum ErrorKind
 {

@@ -2,7 +2,7 @@ using Dapper;
 using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Storage;
 
-namespace ImageGen.Core.Iteration;
+namespace ImageGen.Core.Storage;
 
 public sealed record SearchQuery(string? Text, long? WorkItemId, string? Model, long? RunId, bool StarredOnly, string Sort, int Page)
 {

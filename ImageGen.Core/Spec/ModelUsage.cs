@@ -1,4 +1,4 @@
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 /// <summary>
 /// The tokens a provider reported for a request (OpenAI <c>usage</c>, Gemini <c>usageMetadata</c>), split the way they are

@@ -1,7 +1,8 @@
 using Dapper;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Catalog;
 
-namespace ImageGen.Core.Catalog;
+namespace ImageGen.Core.Storage;
 
 /// <summary>
 /// Brands, projects and work items. Creates return null when the slug is taken (the unique index decides, so
@@ -37,7 +38,7 @@ public sealed class CatalogStore(Database database, TimeProvider time)
 
     /// <summary>
     /// Records the brand's current name, text and active assets as its next revision, unless they equal the latest one.
-    /// Called in the transaction of every change to any of them (the text here, the assets in <see cref="Assets.AssetStore"/>).
+    /// Called in the transaction of every change to any of them (the text here, the assets in <see cref="ImageGen.Core.Storage.AssetStore"/>).
     /// </summary>
     internal static async Task AddRevisionAsync(System.Data.IDbConnection c, System.Data.IDbTransaction t, long brandId, long now)
     {

@@ -1,8 +1,9 @@
 using Dapper;
 using ImageGen.Core.BrandCheck;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Storage;
 
 public sealed class RunView
 {

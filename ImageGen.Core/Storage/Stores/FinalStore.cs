@@ -1,8 +1,9 @@
 using Dapper;
 using ImageGen.Core.Imaging;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
 
-namespace ImageGen.Core.Iteration;
+namespace ImageGen.Core.Storage;
 
 public sealed record FinalRecord(long Id, long RunImageId, string Path, long CreatedAt, long? ReplacedAt);
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 /// <summary>
 /// What <c>imagegen generate --json</c> printed on stdout, read once: a manifest (whose <see cref="GenerateManifest.Error"/>

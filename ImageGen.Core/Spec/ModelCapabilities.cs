@@ -1,6 +1,6 @@
 using ImageGen.Core.Imaging;
 
-namespace ImageGen.Core.Generation;
+namespace ImageGen.Core.Spec;
 
 /// <summary>Background choices: a model's default, an alpha channel (PNG or WebP only), or a filled ground.</summary>
 public static class Backgrounds
@@ -119,7 +119,7 @@ public sealed record ModelCapabilities
                 problems.Add(new("Background", $"{model} cannot make a transparent background."));
             }
         }
-        if (options.Quality != Generation.Qualities.Auto && !Qualities.Contains(options.Quality))
+        if (options.Quality != Spec.Qualities.Auto && !Qualities.Contains(options.Quality))
         {
             problems.Add(new("Quality", Qualities.Count == 0
                 ? $"{model} has no quality setting."

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using Dapper;
 using ImageGen.Core.Storage;
+using ImageGen.Core.BrandCheck;
 
-namespace ImageGen.Core.BrandCheck;
+namespace ImageGen.Core.Storage;
 
 /// <summary>
 /// What the picks say across a brand's work items (docs/BRAND-CHECK.md): which brand verdicts, checks and models win

@@ -3,8 +3,10 @@ using ImageGen.Core.Assets;
 using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Spec;
+using ImageGen.Core.BrandCheck;
 
-namespace ImageGen.Core.BrandCheck;
+namespace ImageGen.Core.Storage;
 
 /// <summary>
 /// What a job's candidates are checked against, read once per job: the brand revision the job was queued with, so a later

@@ -2,7 +2,7 @@ using Dapper;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Storage;
 
-namespace ImageGen.Core.Queue;
+namespace ImageGen.Core.Storage;
 
 /// <summary>A job as the lists show it, joined with its work item and project.</summary>
 public sealed class JobListItem
