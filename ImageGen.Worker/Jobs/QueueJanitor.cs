@@ -9,11 +9,12 @@ using Microsoft.Extensions.Options;
 namespace ImageGen.Worker.Jobs;
 
 /// <summary>
-/// At start, masks this worker's provider keys in error messages stored earlier (<see cref="StoredSecretScrubber"/>). Then every
-/// <see cref="WorkerOptions.LostJobSweepInterval"/>, on its own timer (never waiting for a free job slot): settles
-/// jobs whose worker was lost (<see cref="IJobQueue.FailLostJobsAsync"/>), takes the queue snapshot behind the gauges
-/// (<see cref="JobQueries.QueueSnapshotAsync"/>), and removes <c>tmp/job-…</c> folders whose job is no longer running with that claim (a killed worker's leftovers).
-/// Every replica runs it: each statement is idempotent.
+/// At start, masks this worker's provider keys in error messages stored earlier (<see cref="StoredSecretScrubber"/>).
+/// Then every <see cref="WorkerOptions.LostJobSweepInterval"/>, on its own timer (never waiting for a free job slot):
+/// settles jobs whose worker was lost (<see cref="IJobQueue.FailLostJobsAsync"/>), takes the queue snapshot behind the
+/// gauges (<see cref="JobQueries.QueueSnapshotAsync"/>), and removes <c>tmp/job-…</c> folders whose job is no longer
+/// running with that claim (<see cref="JobQueries.RunningClaimsAsync"/>: a killed worker's leftovers). Every replica runs
+/// it: each statement is idempotent.
 /// </summary>
 public sealed partial class QueueJanitor(
     IJobQueue queue,
