@@ -6,7 +6,9 @@ namespace ImageGen.Core.Generation;
 
 /// <summary>
 /// Records what one attempt of a generate job did: a run row for the claim, then one outcome written together with the
-/// job's own status in one transaction fenced by the claim token. Implemented per backend (<c>Storage/*/</c>).
+/// job's own status in one transaction fenced by the claim token. Implemented once, in the SQL both backends speak
+/// (<c>Storage/Sql/SqlRunRecorder.cs</c>: the queue's fenced writes, and <c>SqlRunCloser</c> for the runs a lost claim
+/// left open).
 /// </summary>
 public interface IRunRecorder
 {

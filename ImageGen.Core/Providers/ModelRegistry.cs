@@ -1,5 +1,4 @@
 using ImageGen.Core.Imaging;
-using ImageGen.Core.Providers;
 using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Providers;

@@ -3,8 +3,10 @@ namespace ImageGen.Core.Queue;
 /// <summary>
 /// The job queue as the web app and the worker see it, whatever stores it (docs/QUEUE.md): a claim hands out a lease and a
 /// claim token, and every later write about the job is fenced by that token, so a worker whose lease was taken over
-/// changes nothing. Recording a run's outcome together with its job is <see cref="Generation.IRunRecorder"/>'s.
-/// Implemented per backend in <c>Storage/Sqlite/</c> and <c>Storage/Postgres/</c>.
+/// changes nothing. Only the queue's own verbs are here: recording a run's outcome together with its job is
+/// <see cref="Generation.IRunRecorder"/>'s, and the reads the pages and gauges need are <see cref="JobQueries"/>'.
+/// Implemented once, in the SQL both backends speak (<c>Storage/Sql/SqlJobQueue.cs</c>); <c>Storage/Sqlite/</c> and
+/// <c>Storage/Postgres/</c> add only how a job is claimed and how workers hear of one.
 /// </summary>
 public interface IJobQueue
 {
@@ -58,19 +60,6 @@ public interface IJobQueue
 
     /// <summary>Puts running jobs whose lease ran out back in the queue now, closing their runs as lost. Returns how many.</summary>
     Task<int> RequeueExpiredAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Masks each secret in the error messages already stored (jobs and runs). Returns how many rows changed.</summary>
-    Task<int> ScrubStoredSecretsAsync(IEnumerable<string> secrets, string mask, CancellationToken cancellationToken = default);
-
-    /// <summary>The running jobs' ids and claim tokens: what the temporary-folder sweep keeps.</summary>
-    Task<IReadOnlyList<(long Id, string ClaimToken)>> RunningClaimsAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Queue depth and the creation time of the oldest queued job, for the worker's gauges.</summary>
-    Task<(long Depth, long? OldestCreatedAt)> QueueSnapshotAsync(CancellationToken cancellationToken = default);
-
-    Task<JobRecord?> GetAsync(long jobId, CancellationToken cancellationToken = default);
-
-    Task<int> CountQueuedAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Calls <paramref name="onJobQueued"/> whenever any process queues a job or resumes the queue, until canceled, where the

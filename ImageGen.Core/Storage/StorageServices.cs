@@ -30,18 +30,20 @@ public static class StorageServices
         services.AddSingleton<IImageStore>(sp => new LocalImageStore(sp.GetRequiredService<DataRoot>()));
         // On PostgreSQL, the process's registered data source when it has one (AddNpgsqlDataSource: health check, traces, metrics).
         services.AddSingleton(sp => Open(sp.GetRequiredService<DataRoot>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetService<NpgsqlDataSource>()));
-        services.AddSingleton(sp => CreateQueue(sp.GetRequiredService<Database>(), sp.GetRequiredService<IImageStore>(),
+        services.AddSingleton(sp => new SqlRunCloser(sp.GetRequiredService<Database>(), sp.GetRequiredService<IImageStore>()));
+        services.AddSingleton(sp => CreateQueue(sp.GetRequiredService<Database>(), sp.GetRequiredService<SqlRunCloser>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<QueueOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<SqlJobQueue>());
         services.AddSingleton<IRunRecorder, SqlRunRecorder>();
+        services.AddSingleton<StoredSecretScrubber>();
         return services;
     }
 
-    /// <summary>The queue of <paramref name="database"/>'s backend.</summary>
-    public static SqlJobQueue CreateQueue(Database database, IImageStore images, TimeProvider time, IOptions<QueueOptions> options, ILoggerFactory? loggers = null) => database switch
+    /// <summary>The queue of <paramref name="database"/>'s backend; its sweeps close lost runs through <paramref name="runs"/>.</summary>
+    public static SqlJobQueue CreateQueue(Database database, SqlRunCloser runs, TimeProvider time, IOptions<QueueOptions> options, ILoggerFactory? loggers = null) => database switch
     {
-        PostgresDatabase postgres => new PostgresJobQueue(postgres, images, time, options, loggers?.CreateLogger<PostgresJobQueue>()),
-        SqliteDatabase sqlite => new SqliteJobQueue(sqlite, images, time, options),
+        PostgresDatabase postgres => new PostgresJobQueue(postgres, runs, time, options, loggers?.CreateLogger<PostgresJobQueue>()),
+        SqliteDatabase sqlite => new SqliteJobQueue(sqlite, runs, time, options),
         _ => throw new InvalidOperationException($"No queue for storage provider '{database.Provider}'."),
     };
 

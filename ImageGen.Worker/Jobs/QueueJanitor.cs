@@ -2,20 +2,24 @@ using ImageGen.Core;
 using ImageGen.Core.Providers;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Sql;
 using ImageGen.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace ImageGen.Worker.Jobs;
 
 /// <summary>
-/// At start, masks this worker's provider keys in error messages stored earlier. Then every
-/// <see cref="WorkerOptions.LostJobSweepInterval"/>, on its own timer (never waiting for a free job slot): settles
-/// jobs whose worker was lost (<see cref="IJobQueue.FailLostJobsAsync"/>), takes the queue snapshot behind the gauges,
-/// and removes <c>tmp/job-…</c> folders whose job is no longer running with that claim (a killed worker's leftovers).
-/// Every replica runs it: each statement is idempotent.
+/// At start, masks this worker's provider keys in error messages stored earlier (<see cref="StoredSecretScrubber"/>).
+/// Then every <see cref="WorkerOptions.LostJobSweepInterval"/>, on its own timer (never waiting for a free job slot):
+/// settles jobs whose worker was lost (<see cref="IJobQueue.FailLostJobsAsync"/>), takes the queue snapshot behind the
+/// gauges (<see cref="JobQueries.QueueSnapshotAsync"/>), and removes <c>tmp/job-…</c> folders whose job is no longer
+/// running with that claim (<see cref="JobQueries.RunningClaimsAsync"/>: a killed worker's leftovers). Every replica runs
+/// it: each statement is idempotent.
 /// </summary>
 public sealed partial class QueueJanitor(
     IJobQueue queue,
+    JobQueries jobs,
+    StoredSecretScrubber scrubber,
     DataRoot root,
     WorkerState state,
     QueueMetrics metrics,
@@ -54,7 +58,7 @@ public sealed partial class QueueJanitor(
         }
         try
         {
-            if (await queue.ScrubStoredSecretsAsync(redactor.Secrets, SecretRedactor.Mask, cancellationToken) is var changed and > 0)
+            if (await scrubber.ScrubAsync(redactor.Secrets, SecretRedactor.Mask, cancellationToken) is var changed and > 0)
             {
                 LogScrubbed(logger, changed);
             }
@@ -73,12 +77,12 @@ public sealed partial class QueueJanitor(
             {
                 LogSettledLost(logger, settled);
             }
-            var (depth, oldest) = await queue.QueueSnapshotAsync(cancellationToken);
+            var (depth, oldest) = await jobs.QueueSnapshotAsync(cancellationToken);
             state.QueueObserved(depth, oldest);
             // Folders first, claims second: a folder is made after its claim commits, so every folder listed here
             // belongs to a claim the read below sees (unless it has finished), and a job claimed in between is kept.
             var folders = Directory.Exists(root.TempDir) ? Directory.GetDirectories(root.TempDir, "job-*") : [];
-            SweepTemporaryFolders(folders, await queue.RunningClaimsAsync(cancellationToken));
+            SweepTemporaryFolders(folders, await jobs.RunningClaimsAsync(cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -45,7 +45,7 @@ internal static class QueueThroughput
         using (var database = address.Open(new DataRoot(dataDirectory)))
         {
             await Migrator.MigrateAsync(database);
-            var queue = StorageServices.CreateQueue(database, new ImageGen.Core.Files.LocalImageStore(database.Root), TimeProvider.System, Options.Create(new QueueOptions()));
+            var queue = StorageServices.CreateQueue(database, new ImageGen.Core.Storage.Sql.SqlRunCloser(database, new ImageGen.Core.Files.LocalImageStore(database.Root)), TimeProvider.System, Options.Create(new QueueOptions()));
             await database.WriteAsync(async (c, t) =>
             {
                 for (var i = 0; i < jobs; i++)

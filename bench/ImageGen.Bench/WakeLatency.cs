@@ -29,7 +29,8 @@ internal static class WakeLatency
 
         using var database = new ImageGen.Core.Storage.Sqlite.SqliteDatabase(new DataRoot(dataDirectory));
         await Migrator.MigrateAsync(database);
-        var queue = StorageServices.CreateQueue(database, new ImageGen.Core.Files.LocalImageStore(database.Root), TimeProvider.System, Options.Create(new QueueOptions()));
+        var queue = StorageServices.CreateQueue(database, new ImageGen.Core.Storage.Sql.SqlRunCloser(database, new ImageGen.Core.Files.LocalImageStore(database.Root)), TimeProvider.System, Options.Create(new QueueOptions()));
+        var jobs = new JobQueries(database);
         var port = BenchProcess.FreePort();
         using var worker = StartWorker(dataDirectory, script, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -54,7 +55,7 @@ internal static class WakeLatency
                 }
                 var started = await WaitForStampAsync(stamp);
                 latencies.Add((started - enqueuedNs) / 1e6);
-                await WaitFinishedAsync(queue, id);
+                await WaitFinishedAsync(jobs, id);
             }
             latencies.Sort();
             Console.WriteLine($"{(wake ? "with wake   " : "without wake")}: p50 {Percentile(latencies, 50):F0} ms, p90 {Percentile(latencies, 90):F0} ms, max {latencies[^1]:F0} ms (n={samples})");
@@ -84,9 +85,9 @@ internal static class WakeLatency
         throw new TimeoutException("the CLI never started");
     }
 
-    private static async Task WaitFinishedAsync(IJobQueue queue, long id)
+    private static async Task WaitFinishedAsync(JobQueries jobs, long id)
     {
-        while ((await queue.GetAsync(id))!.Status is JobStatus.Queued or JobStatus.Running)
+        while ((await jobs.GetAsync(id))!.Status is JobStatus.Queued or JobStatus.Running)
         {
             await Task.Delay(20);
         }

@@ -8,6 +8,7 @@ using ImageGen.Core.Generation;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Storage.Postgres;
+using ImageGen.Core.Storage.Sql;
 using ImageGen.Testing;
 using Microsoft.Extensions.Options;
 using ImageGen.Core.Spec;
@@ -60,11 +61,12 @@ public sealed class PostgresModeFacts
         var catalog = new CatalogStore(database, TimeProvider.System);
         var projectId = (await catalog.CreateProjectAsync("Launch", "launch", null, cancellationToken))!.Value;
         var itemId = (await catalog.CreateWorkItemAsync(projectId, "Hero", "hero", "other", "a cup", "", null, cancellationToken))!.Value;
-        var queue = StorageServices.CreateQueue(database, new LocalImageStore(root), TimeProvider.System, Options.Create(new QueueOptions()));
+        var queue = StorageServices.CreateQueue(database, new SqlRunCloser(database, new LocalImageStore(root)), TimeProvider.System, Options.Create(new QueueOptions()));
+        var jobs = new JobQueries(database);
         var payload = new JobSpec { Model = "offline/procedural", Prompt = "a cup", Count = 2, Size = "256x256", Seed = 3, Origin = new JobOrigin { WorkItemId = itemId } };
         var jobId = (await queue.EnqueueAsync(new NewJob(JobKinds.Generate, payload.ToJson()) { WorkItemId = itemId }, cancellationToken)).JobId;
 
-        var job = await Eventually.GetAsync(() => queue.GetAsync(jobId, cancellationToken), j => j!.Status is JobStatus.Succeeded or JobStatus.Failed,
+        var job = await Eventually.GetAsync(() => jobs.GetAsync(jobId, cancellationToken), j => j!.Status is JobStatus.Succeeded or JobStatus.Failed,
             TimeSpan.FromSeconds(60), "the job to finish on a worker replica");
         Assert.True(job!.Status == JobStatus.Succeeded, job.ErrorMessage);
         var paths = (await database.ReadAsync(c => Dapper.SqlMapper.QueryAsync<string>(c, "SELECT path FROM run_images"))).ToList();

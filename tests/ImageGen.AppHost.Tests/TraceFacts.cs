@@ -61,8 +61,8 @@ public sealed partial class TraceFacts
         }), cancellationToken);
         Assert.Equal(HttpStatusCode.Redirect, post.StatusCode);
 
-        var queue = new ImageGen.Core.Storage.Sqlite.SqliteJobQueue(database, new ImageGen.Core.Files.LocalImageStore(database.Root), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new ImageGen.Core.Queue.QueueOptions()));
-        var job = await Eventually.GetAsync(async () => (await queue.GetAsync(1))!, j => j.Status == JobStatus.Succeeded, TimeSpan.FromSeconds(60), "the job to succeed");
+        var jobs = new ImageGen.Core.Storage.JobQueries(database);
+        var job = await Eventually.GetAsync(async () => (await jobs.GetAsync(1))!, j => j.Status == JobStatus.Succeeded, TimeSpan.FromSeconds(60), "the job to succeed");
         Assert.NotNull(job.TraceParent);
         var traceId = job.TraceParent!.Split('-')[1];
 

@@ -37,15 +37,18 @@ public sealed class TestDatabase : IDisposable
         {
             var sqlite = new SqliteDatabase(Root);
             Database = sqlite;
-            Queue = new SqliteJobQueue(sqlite, Images, Time, queueOptions);
+            RunCloser = new SqlRunCloser(sqlite, Images);
+            Queue = new SqliteJobQueue(sqlite, RunCloser, Time, queueOptions);
         }
         else
         {
             var postgres = new PostgresDatabase(Root, connectionString);
             Database = postgres;
-            Queue = new PostgresJobQueue(postgres, Images, Time, queueOptions);
+            RunCloser = new SqlRunCloser(postgres, Images);
+            Queue = new PostgresJobQueue(postgres, RunCloser, Time, queueOptions);
         }
-        Runs = new SqlRunRecorder(Database, Queue, Time);
+        Runs = new SqlRunRecorder(Database, Queue, RunCloser, Time);
+        Jobs = new JobQueries(Database);
         ConnectionString = connectionString;
     }
 
@@ -55,8 +58,12 @@ public sealed class TestDatabase : IDisposable
     public Database Database { get; }
     public ManualTimeProvider Time { get; } = new();
     public QueueOptions Options { get; }
+    public SqlRunCloser RunCloser { get; }
     public SqlJobQueue Queue { get; }
     public SqlRunRecorder Runs { get; }
+
+    /// <summary>The jobs' reads (a job's row, the queue snapshot, the running claims): what the facts check the queue by.</summary>
+    public JobQueries Jobs { get; }
 
     /// <summary>PostgreSQL's connection string; null on SQLite (whose database is the data folder's file).</summary>
     public string? ConnectionString { get; }

@@ -2,6 +2,7 @@ using ImageGen.Core;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Files;
 using ImageGen.Core.Storage;
+using ImageGen.Core.Storage.Sql;
 using Microsoft.Extensions.Options;
 
 // Usage:
@@ -25,7 +26,8 @@ switch (args[0])
         Console.WriteLine(await Migrator.MigrateAsync(database));
         return 0;
     case "claim":
-        var queue = StorageServices.CreateQueue(database, new LocalImageStore(database.Root), TimeProvider.System, Options.Create(new QueueOptions()));
+        var queue = StorageServices.CreateQueue(database, new SqlRunCloser(database, new LocalImageStore(database.Root)), TimeProvider.System, Options.Create(new QueueOptions()));
+        var jobs = new JobQueries(database);
         var workerId = args[2];
         var barrier = args.Length >= 5 ? (Directory: args[3], Processes: int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)) : ((string Directory, int Processes)?)null;
         var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
@@ -35,7 +37,7 @@ switch (args[0])
             var job = await queue.ClaimAsync(workerId);
             if (job is null)
             {
-                if (await queue.CountQueuedAsync() == 0)
+                if ((await jobs.QueueSnapshotAsync()).Depth == 0)
                 {
                     break;
                 }

@@ -112,8 +112,8 @@ public sealed class MoreLikeThisFacts
             "/projects/launch/items/hero?handler=MoreLikeThis");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var queue = web.Services.GetRequiredService<ImageGen.Core.Queue.IJobQueue>();
-        var job = (await queue.GetAsync(2))!; // job 1 is the seeded run's
+        var jobs = web.Services.GetRequiredService<ImageGen.Core.Storage.JobQueries>();
+        var job = (await jobs.GetAsync(2))!; // job 1 is the seeded run's
         var payload = ImageGen.Core.Spec.JobSpec.Parse(job.PayloadJson);
         Assert.Equal(("offline/procedural", "png", "640x360", 3, 41L, 1L), (payload.Model, payload.Format, payload.Size!, payload.Count, payload.Seed!.Value, payload.Origin!.ParentRunId!.Value));
         Assert.Equal("warmer light", payload.Origin!.Adjustment);
@@ -137,7 +137,7 @@ public sealed class MoreLikeThisFacts
         using var response = await Forms.PostAsync(client, "/projects/launch/items/hero",
             new Dictionary<string, string> { ["imageId"] = "2", ["idempotencyKey"] = "k9" }, "/projects/launch/items/hero?handler=MoreLikeThis");
 
-        var job = (await web.Services.GetRequiredService<ImageGen.Core.Queue.IJobQueue>().GetAsync(2))!;
+        var job = (await web.Services.GetRequiredService<ImageGen.Core.Storage.JobQueries>().GetAsync(2))!;
         var payload = ImageGen.Core.Spec.JobSpec.Parse(job.PayloadJson);
         Assert.Null(payload.Source);
         Assert.Equal(1L, payload.Origin!.ParentRunId);

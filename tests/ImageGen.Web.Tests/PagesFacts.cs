@@ -185,7 +185,7 @@ public sealed class PagesFacts
         Assert.Equal(1, await CountAsync(database, "jobs"));
         var after = await Forms.GetPageAsync(client, "/projects/launch/items/hero");
         Assert.Contains("was already queued by this form", after, StringComparison.Ordinal);
-        var job = (await web.Services.GetRequiredService<IJobQueue>().GetAsync(1))!;
+        var job = (await web.Services.GetRequiredService<JobQueries>().GetAsync(1))!;
         var payload = ImageGen.Core.Spec.JobSpec.Parse(job.PayloadJson);
         Assert.Equal(("webp", 3, "640x360", 7L), (payload.Format, payload.Count, payload.Size!, payload.Seed!.Value));
         Assert.Contains("Primary #ff5500", payload.Prompt, StringComparison.Ordinal); // the project's brand
@@ -259,12 +259,13 @@ public sealed class PagesFacts
         using var __ = client;
         await Seed.CatalogAsync(database);
         var queue = web.Services.GetRequiredService<IJobQueue>();
+        var jobs = web.Services.GetRequiredService<JobQueries>();
         var queued = (await queue.EnqueueAsync(new NewJob(JobKinds.Generate, """{"model":"offline/procedural","composedPrompt":"x"}""") { WorkItemId = 1 })).JobId;
 
         using var cancel = await Forms.PostAsync(client, $"/jobs/{queued}", new Dictionary<string, string>(), $"/jobs/{queued}?handler=Cancel");
 
         Assert.Equal(HttpStatusCode.Redirect, cancel.StatusCode);
-        Assert.Equal(JobStatus.Canceled, (await queue.GetAsync(queued))!.Status);
+        Assert.Equal(JobStatus.Canceled, (await jobs.GetAsync(queued))!.Status);
         var canceledPage = await Forms.GetPageAsync(client, $"/jobs/{queued}");
         Assert.Contains("canceled before it started", canceledPage, StringComparison.Ordinal);
         Assert.Contains("<h2 id=\"error-heading\">Canceled</h2>", canceledPage, StringComparison.Ordinal);
@@ -273,7 +274,7 @@ public sealed class PagesFacts
 
         Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
         var retryId = long.Parse(retry.Headers.Location!.OriginalString["/jobs/".Length..], System.Globalization.CultureInfo.InvariantCulture);
-        var retried = (await queue.GetAsync(retryId))!;
+        var retried = (await jobs.GetAsync(retryId))!;
         Assert.Equal((JobStatus.Queued, (long?)queued), (retried.Status, retried.RetryOfJobId));
         Assert.Contains($"retry of <a href=\"/jobs/{queued}\">", await Forms.GetPageAsync(client, $"/jobs/{retryId}"), StringComparison.Ordinal);
         Assert.Equal("generating", await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT status FROM work_items WHERE id = 1")));

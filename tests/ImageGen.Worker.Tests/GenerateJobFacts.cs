@@ -83,7 +83,7 @@ public sealed class GenerateJobFacts
         var delays = new List<long>();
         foreach (var attempt in new[] { 1, 2 })
         {
-            var requeued = await Eventually.GetAsync(async () => (await host.Queue.GetAsync(jobId))!,
+            var requeued = await Eventually.GetAsync(async () => (await host.Jobs.GetAsync(jobId))!,
                 j => j.Attempt == attempt && j.Status == JobStatus.Queued, TimeSpan.FromSeconds(30), $"attempt {attempt} to fail and be requeued");
             delays.Add(requeued.RunAfter - requeued.UpdatedAt);
         }
@@ -110,7 +110,7 @@ public sealed class GenerateJobFacts
         await host.StartAsync();
 
         var jobId = await host.EnqueueAsync();
-        var job = await Eventually.GetAsync(async () => (await host.Queue.GetAsync(jobId))!,
+        var job = await Eventually.GetAsync(async () => (await host.Jobs.GetAsync(jobId))!,
             j => j.Status == JobStatus.Queued && j.Attempt == 1, TimeSpan.FromSeconds(30), "the first attempt to fail and be requeued");
 
         Assert.Equal("OpenAI answered 429 rate_limit_exceeded: slow down", job.ErrorMessage);
@@ -183,7 +183,7 @@ public sealed class GenerateJobFacts
 
             await host.StopAsync();
 
-            var job = (await host.Queue.GetAsync(jobId))!;
+            var job = (await host.Jobs.GetAsync(jobId))!;
             Assert.Equal(JobStatus.Queued, job.Status);
             Assert.Equal(0, job.Attempt); // a release does not spend an attempt
             Assert.Null(job.ClaimToken);

@@ -75,7 +75,7 @@ public sealed class LifecycleFacts
             await Eventually.TrueAsync(() => !Directory.Exists(orphan), TimeSpan.FromSeconds(10), "the orphan folder to be removed");
 
             Assert.StartsWith("Worker lost", settled.ErrorMessage, StringComparison.Ordinal);
-            Assert.Equal(JobStatus.Running, (await host.Queue.GetAsync(busy))!.Status); // still busy all along
+            Assert.Equal(JobStatus.Running, (await host.Jobs.GetAsync(busy))!.Status); // still busy all along
             Assert.Single(Directory.EnumerateDirectories(host.Root.TempDir, "job-*")); // the running job's own folder stays
         }
         finally

@@ -139,7 +139,7 @@ public sealed class ObservabilityFacts
         await Eventually.GetAsync(() => client.GetFromJsonAsync<WorkerStatus>("/status", cancellationToken)!,
             s => s!.LastPollAt > firstPoll.GetValueOrDefault().AddMilliseconds(500), TimeSpan.FromSeconds(10), "several polls while paused");
 
-        Assert.Equal(JobStatus.Queued, (await host.Queue.GetAsync(jobId))!.Status);
+        Assert.Equal(JobStatus.Queued, (await host.Jobs.GetAsync(jobId))!.Status);
         Assert.True((await client.GetFromJsonAsync<WorkerStatus>("/status", cancellationToken))!.Paused);
 
         using (var resume = await client.PostAsync("/resume", null, cancellationToken))

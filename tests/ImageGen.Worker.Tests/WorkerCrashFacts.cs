@@ -44,7 +44,7 @@ public abstract class WorkerCrashFacts(bool onPostgres)
             using (var doomed = ServiceProcess.StartWorker(host.Root.Path, Settings(host, hanging.Path)))
             {
                 await Eventually.TrueAsync(() => hanging.Pids.Count == 2, TimeSpan.FromSeconds(60), "the first worker to start the CLI");
-                Assert.Equal(JobStatus.Running, (await host.Queue.GetAsync(jobId))!.Status);
+                Assert.Equal(JobStatus.Running, (await host.Jobs.GetAsync(jobId))!.Status);
                 doomed.KillHard();
             }
 

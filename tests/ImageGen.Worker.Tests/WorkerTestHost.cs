@@ -5,6 +5,7 @@ using ImageGen.Core.Queue;
 using ImageGen.Core.Files;
 using ImageGen.Core.Storage;
 using ImageGen.Core.Storage.Postgres;
+using ImageGen.Core.Storage.Sql;
 using ImageGen.Core.Storage.Sqlite;
 using ImageGen.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -28,7 +29,8 @@ public sealed class WorkerTestHost : IAsyncDisposable
     {
         Root = new DataRoot(_directory.Path);
         Database = postgresConnectionString is null ? new SqliteDatabase(Root) : new PostgresDatabase(Root, postgresConnectionString);
-        Queue = StorageServices.CreateQueue(Database, new LocalImageStore(Root), TimeProvider.System, Options.Create(new QueueOptions()));
+        Queue = StorageServices.CreateQueue(Database, new SqlRunCloser(Database, new LocalImageStore(Root)), TimeProvider.System, Options.Create(new QueueOptions()));
+        Jobs = new JobQueries(Database);
         if (postgresConnectionString is not null)
         {
             StoreSettings["Storage:Provider"] = StorageProviders.Postgres;
@@ -46,6 +48,7 @@ public sealed class WorkerTestHost : IAsyncDisposable
     public DataRoot Root { get; }
     public Database Database { get; }
     public IJobQueue Queue { get; }
+    public JobQueries Jobs { get; }
     public string ScratchDirectory => _directory.Combine("scratch");
 
     public Dictionary<string, string?> Settings { get; } = new()
@@ -130,7 +133,7 @@ public sealed class WorkerTestHost : IAsyncDisposable
     }
 
     public Task<JobRecord> WaitForStatusAsync(long jobId, string status, TimeSpan? timeout = null) =>
-        Eventually.GetAsync(async () => (await Queue.GetAsync(jobId))!, j => j.Status == status, timeout ?? TimeSpan.FromSeconds(30), $"job {jobId} to be {status}");
+        Eventually.GetAsync(async () => (await Jobs.GetAsync(jobId))!, j => j.Status == status, timeout ?? TimeSpan.FromSeconds(30), $"job {jobId} to be {status}");
 
     public Task<T> ReadAsync<T>(Func<System.Data.IDbConnection, Task<T>> read) => Database.ReadAsync(read);
 

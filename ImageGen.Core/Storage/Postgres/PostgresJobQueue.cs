@@ -1,4 +1,3 @@
-using ImageGen.Core.Files;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage.Sql;
 using Microsoft.Extensions.Logging;
@@ -14,8 +13,8 @@ namespace ImageGen.Core.Storage.Postgres;
 /// <c>NOTIFY imagegen_jobs</c> in the same transaction, so every listening worker hears of it the moment it commits.
 /// </summary>
 public sealed partial class PostgresJobQueue(
-    PostgresDatabase database, IImageStore images, TimeProvider time, IOptions<QueueOptions> options, ILogger<PostgresJobQueue>? logger = null)
-    : SqlJobQueue(database, images, time, options)
+    PostgresDatabase database, SqlRunCloser runs, TimeProvider time, IOptions<QueueOptions> options, ILogger<PostgresJobQueue>? logger = null)
+    : SqlJobQueue(database, runs, time, options)
 {
     /// <summary>The channel queued jobs are announced on.</summary>
     public const string Channel = "imagegen_jobs";

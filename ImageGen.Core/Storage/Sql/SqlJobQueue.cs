@@ -11,17 +11,11 @@ namespace ImageGen.Core.Storage.Sql;
 /// and a short lease; every later write about the job carries <c>AND claim_token = @token</c>, so a worker whose lease was
 /// taken over changes nothing. What differs per backend is only how the next job is picked and locked
 /// (<see cref="ClaimSql"/>) and how other workers hear of a new job (<see cref="NotifySql"/>, <see cref="ListenAsync"/>).
+/// The sweeps close the runs of the jobs they settle through <paramref name="runs"/>, in their own transaction.
 /// See docs/QUEUE.md for the promises and how they are tested.
 /// </summary>
-public abstract class SqlJobQueue(Database database, IImageStore images, TimeProvider time, IOptions<QueueOptions> options) : IJobQueue
+public abstract class SqlJobQueue(Database database, SqlRunCloser runs, TimeProvider time, IOptions<QueueOptions> options) : IJobQueue
 {
-    private const string SelectJob = """
-        SELECT id, kind, work_item_id, status, payload_json, idempotency_key, attempt, max_attempts, run_after,
-               claim_token, claimed_by, lease_expires_at, cancel_requested, error_message, retry_of_job_id,
-               trace_parent, created_at, started_at, finished_at, updated_at
-        FROM jobs
-        """;
-
     private QueueOptions Options => options.Value;
 
     public long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -257,11 +251,11 @@ public abstract class SqlJobQueue(Database database, IImageStore images, TimePro
                 """, new { now }, t)).ToList();
             var failed = await FailLostAsync(c, t, now);
             var places = new List<RunPlace>();
-            places.AddRange(await CloseRunsAsync(c, t, canceled, RunStatusCanceled, "Canceled by request; " + QueueMessages.LostRun, now));
-            places.AddRange(await CloseRunsAsync(c, t, failed, RunStatusFailed, QueueMessages.LostRun, now));
+            places.AddRange(await runs.CloseAsync(c, t, canceled, RunStatusCanceled, "Canceled by request; " + QueueMessages.LostRun, now));
+            places.AddRange(await runs.CloseAsync(c, t, failed, RunStatusFailed, QueueMessages.LostRun, now));
             return ([.. canceled, .. failed], places);
         }, cancellationToken);
-        DeleteRuns(places);
+        runs.Delete(places);
         return ids;
     }
 
@@ -307,38 +301,6 @@ public abstract class SqlJobQueue(Database database, IImageStore images, TimePro
     private const string RunStatusFailed = "failed";
     private const string RunStatusCanceled = "canceled";
 
-    /// <summary>
-    /// Closes the open runs of <paramref name="jobIds"/> and returns their places: a worker killed between moving a
-    /// run's files into place and committing them leaves files that no row will ever point at.
-    /// </summary>
-    internal async Task<IReadOnlyList<RunPlace>> CloseRunsAsync(IDbConnection c, IDbTransaction t, IReadOnlyList<long> jobIds, string status, string message, long now, long? exceptRunId = null)
-    {
-        if (jobIds.Count == 0)
-        {
-            return [];
-        }
-        var closed = await c.QueryAsync<(long RunId, long JobId, string? ProjectSlug, string? ItemSlug)>($"""
-            UPDATE runs SET status = @status, finished_at = @now, updated_at = @now, error_message = @message
-            WHERE {database.Dialect.IsAnyOf("job_id", "@jobIds")} AND status = 'running' AND id <> COALESCE(@exceptRunId, -1)
-            RETURNING id, job_id,
-                      (SELECT p.slug FROM work_items w JOIN projects p ON p.id = w.project_id WHERE w.id = runs.work_item_id),
-                      (SELECT w.slug FROM work_items w WHERE w.id = runs.work_item_id)
-            """, new { jobIds = jobIds.ToArray(), status, message, now, exceptRunId }, t);
-        return closed.Select(r => r.ProjectSlug is not null && r.ItemSlug is not null
-                ? new RunPlace(r.ProjectSlug, r.ItemSlug, r.RunId)
-                : RunPlace.Unfiled(r.JobId, r.RunId))
-            .ToList();
-    }
-
-    /// <summary>Best effort: the rows are closed either way, and nothing serves a closed run's files.</summary>
-    internal void DeleteRuns(IEnumerable<RunPlace> places)
-    {
-        foreach (var place in places)
-        {
-            images.Delete(place);
-        }
-    }
-
     /// <summary>Pauses or resumes claiming for every worker on this database. Running jobs are not touched.</summary>
     public Task SetPausedAsync(bool paused, string changedBy, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (c, t) =>
@@ -370,50 +332,14 @@ public abstract class SqlJobQueue(Database database, IImageStore images, TimePro
                 WHERE status = 'running' AND lease_expires_at < @now AND attempt < max_attempts AND cancel_requested = 0
                 RETURNING id
                 """, new { now }, t)).ToList();
-            var places = await CloseRunsAsync(c, t, ids, RunStatusFailed, QueueMessages.LostRun + " The job was requeued.", now);
+            var places = await runs.CloseAsync(c, t, ids, RunStatusFailed, QueueMessages.LostRun + " The job was requeued.", now);
             if (ids.Count > 0)
             {
                 await NotifyAsync(c, t);
             }
             return (ids.Count, places);
         }, cancellationToken);
-        DeleteRuns(places);
+        runs.Delete(places);
         return count;
     }
-
-    /// <summary>
-    /// Masks each of <paramref name="secrets"/> in the error messages already stored (jobs and runs), for rows written
-    /// before messages were redacted on the way in, or before a key was configured. Returns how many rows changed.
-    /// </summary>
-    public Task<int> ScrubStoredSecretsAsync(IEnumerable<string> secrets, string mask, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (c, t) =>
-        {
-            var changed = 0;
-            foreach (var secret in secrets)
-            {
-                var parameters = new { secret, mask };
-                changed += await c.ExecuteAsync(
-                    "UPDATE jobs SET error_message = replace(error_message, @secret, @mask) WHERE replace(error_message, @secret, @mask) <> error_message", parameters, t);
-                changed += await c.ExecuteAsync(
-                    "UPDATE runs SET error_message = replace(error_message, @secret, @mask) WHERE replace(error_message, @secret, @mask) <> error_message", parameters, t);
-            }
-            return changed;
-        }, cancellationToken);
-
-    /// <summary>The running jobs' ids and claim tokens: what the temporary-folder sweep keeps.</summary>
-    public Task<IReadOnlyList<(long Id, string ClaimToken)>> RunningClaimsAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<(long, string)>>(async c => (await c.QueryAsync<(long, string)>(
-            "SELECT id, claim_token FROM jobs WHERE status = 'running' AND claim_token IS NOT NULL")).ToList(), cancellationToken);
-
-    /// <summary>Queue depth and the creation time of the oldest queued job, for the worker's gauges.</summary>
-    public Task<(long Depth, long? OldestCreatedAt)> QueueSnapshotAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync(c => c.QuerySingleAsync<(long, long?)>(
-            "SELECT count(*), min(created_at) FROM jobs WHERE status = 'queued'"), cancellationToken);
-
-    public Task<JobRecord?> GetAsync(long jobId, CancellationToken cancellationToken = default) =>
-        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<JobRecord>($"{SelectJob} WHERE id = @jobId", new { jobId }), cancellationToken);
-
-    public Task<int> CountQueuedAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync(c => c.ExecuteScalarAsync<int>("SELECT count(*) FROM jobs WHERE status = 'queued'"), cancellationToken);
-
 }

@@ -10,9 +10,10 @@ namespace ImageGen.Core.Storage.Sql;
 
 /// <summary>
 /// Runs and their images, each write in the same transaction as the fenced job update of <see cref="SqlJobQueue"/>: a run
-/// row exists only while the claim is ours, and its outcome is written only if the job's is.
+/// row exists only while the claim is ours, and its outcome is written only if the job's is. Runs an earlier claim left
+/// open are closed by <see cref="SqlRunCloser"/>, as the queue's sweeps close theirs.
 /// </summary>
-public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimeProvider time) : IRunRecorder
+public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, SqlRunCloser runs, TimeProvider time) : IRunRecorder
 {
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -38,7 +39,7 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
             }
             // Runs of this job that an earlier claim left open: that worker is gone (the job was claimed again). Only now
             // that the claim is known to be ours: a stale worker must not close the run of the one that took over.
-            var lost = await queue.CloseRunsAsync(c, t, [job.Id], RunStatus.Failed, QueueMessages.LostRun + " The job was claimed again.", now, exceptRunId: id);
+            var lost = await runs.CloseAsync(c, t, [job.Id], RunStatus.Failed, QueueMessages.LostRun + " The job was claimed again.", now, exceptRunId: id);
             var slugs = await c.QuerySingleOrDefaultAsync<(string, string)?>("""
                 SELECT p.slug, w.slug FROM work_items w JOIN projects p ON p.id = w.project_id WHERE w.id = @workItemId
                 """, new { workItemId = job.WorkItemId ?? origin.WorkItemId }, t);
@@ -55,7 +56,7 @@ public sealed class SqlRunRecorder(Database database, SqlJobQueue queue, TimePro
                 """, new { jobId = job.Id }, t);
             return (new RunStart(id, place, (int)received), lost);
         }, cancellationToken);
-        queue.DeleteRuns(lost);
+        runs.Delete(lost);
         return start;
     }
 

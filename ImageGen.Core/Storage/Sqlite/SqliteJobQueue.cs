@@ -1,4 +1,3 @@
-using ImageGen.Core.Files;
 using ImageGen.Core.Queue;
 using ImageGen.Core.Storage.Sql;
 using Microsoft.Extensions.Options;
@@ -10,8 +9,8 @@ namespace ImageGen.Core.Storage.Sqlite;
 /// the claim needs no row locks: picking and updating in one statement is atomic across processes. Workers hear of new
 /// jobs over HTTP (<c>/wake</c>) or at their next poll.
 /// </summary>
-public sealed class SqliteJobQueue(SqliteDatabase database, IImageStore images, TimeProvider time, IOptions<QueueOptions> options)
-    : SqlJobQueue(database, images, time, options)
+public sealed class SqliteJobQueue(SqliteDatabase database, SqlRunCloser runs, TimeProvider time, IOptions<QueueOptions> options)
+    : SqlJobQueue(database, runs, time, options)
 {
     protected override string ClaimSql => $"""
         UPDATE jobs

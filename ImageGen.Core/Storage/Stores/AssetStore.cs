@@ -1,7 +1,6 @@
 using Dapper;
 using ImageGen.Core.Catalog;
 using ImageGen.Core.Generation;
-using ImageGen.Core.Storage;
 using ImageGen.Core.Spec;
 using ImageGen.Core.Assets;
 

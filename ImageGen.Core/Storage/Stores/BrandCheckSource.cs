@@ -2,7 +2,6 @@ using Dapper;
 using ImageGen.Core.Assets;
 using ImageGen.Core.Files;
 using ImageGen.Core.Generation;
-using ImageGen.Core.Storage;
 using ImageGen.Core.Spec;
 using ImageGen.Core.BrandCheck;
 

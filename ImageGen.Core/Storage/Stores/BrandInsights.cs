@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Dapper;
-using ImageGen.Core.Storage;
 using ImageGen.Core.BrandCheck;
 
 namespace ImageGen.Core.Storage;

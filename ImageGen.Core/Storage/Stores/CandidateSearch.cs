@@ -1,6 +1,5 @@
 using Dapper;
 using ImageGen.Core.BrandCheck;
-using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Storage;
 

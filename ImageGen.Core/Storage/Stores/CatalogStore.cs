@@ -1,5 +1,4 @@
 using Dapper;
-using ImageGen.Core.Storage;
 using ImageGen.Core.Catalog;
 
 namespace ImageGen.Core.Storage;

@@ -1,7 +1,6 @@
 using System.Data;
 using Dapper;
 using ImageGen.Core.BrandCheck;
-using ImageGen.Core.Storage;
 using ImageGen.Core.Iteration;
 
 namespace ImageGen.Core.Storage;

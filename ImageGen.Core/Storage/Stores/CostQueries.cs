@@ -1,5 +1,4 @@
 using Dapper;
-using ImageGen.Core.Storage;
 
 namespace ImageGen.Core.Storage;
 

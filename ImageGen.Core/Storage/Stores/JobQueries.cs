@@ -1,6 +1,6 @@
 using Dapper;
 using ImageGen.Core.Catalog;
-using ImageGen.Core.Storage;
+using ImageGen.Core.Queue;
 
 namespace ImageGen.Core.Storage;
 
@@ -23,9 +23,19 @@ public sealed class JobListItem
     public string? Model { get; init; }
 }
 
-/// <summary>Reads for the jobs pages. Each method is one statement, whatever the number of rows.</summary>
+/// <summary>
+/// Reads of the jobs table: for the jobs pages, and the worker's gauges and temporary-folder sweep. Each method is one
+/// statement, whatever the number of rows. The queue's writes are <see cref="IJobQueue"/>'s.
+/// </summary>
 public sealed class JobQueries(Database database)
 {
+    private const string SelectJob = """
+        SELECT id, kind, work_item_id, status, payload_json, idempotency_key, attempt, max_attempts, run_after,
+               claim_token, claimed_by, lease_expires_at, cancel_requested, error_message, retry_of_job_id,
+               trace_parent, created_at, started_at, finished_at, updated_at
+        FROM jobs
+        """;
+
     private string ListSelect => $"""
         SELECT j.id, j.kind, j.status, j.attempt, j.max_attempts, j.error_message, j.created_at, j.started_at,
                j.finished_at, j.cancel_requested, w.name AS work_item_name, w.slug AS work_item_slug,
@@ -46,6 +56,20 @@ public sealed class JobQueries(Database database)
                 """, new { status, before, limit = pageSize + 1 })).ToList();
             return rows.Count > pageSize ? new Page<JobListItem>(rows[..pageSize], rows[pageSize - 1].Id) : new Page<JobListItem>(rows, null);
         }, cancellationToken);
+
+    /// <summary>One job's row as the queue keeps it (payload, claim, attempts); null when there is no such job.</summary>
+    public Task<JobRecord?> GetAsync(long jobId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<JobRecord>($"{SelectJob} WHERE id = @jobId", new { jobId }), cancellationToken);
+
+    /// <summary>Queue depth and the creation time of the oldest queued job, for the worker's gauges.</summary>
+    public Task<(long Depth, long? OldestCreatedAt)> QueueSnapshotAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => c.QuerySingleAsync<(long, long?)>(
+            "SELECT count(*), min(created_at) FROM jobs WHERE status = 'queued'"), cancellationToken);
+
+    /// <summary>The running jobs' ids and claim tokens: what the temporary-folder sweep keeps.</summary>
+    public Task<IReadOnlyList<(long Id, string ClaimToken)>> RunningClaimsAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<(long, string)>>(async c => (await c.QueryAsync<(long, string)>(
+            "SELECT id, claim_token FROM jobs WHERE status = 'running' AND claim_token IS NOT NULL")).ToList(), cancellationToken);
 
     public Task<JobListItem?> GetListItemAsync(long id, CancellationToken cancellationToken = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<JobListItem>($"{ListSelect} WHERE j.id = @id", new { id }), cancellationToken);

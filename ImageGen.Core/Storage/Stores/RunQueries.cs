@@ -1,6 +1,5 @@
 using Dapper;
 using ImageGen.Core.BrandCheck;
-using ImageGen.Core.Storage;
 using ImageGen.Core.Spec;
 
 namespace ImageGen.Core.Storage;

@@ -36,7 +36,7 @@ public sealed class DetailsModel(IJobQueue queue, JobQueries jobs, RunQueries ru
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
-        if (await queue.GetAsync(id, cancellationToken) is not { } job)
+        if (await jobs.GetAsync(id, cancellationToken) is not { } job)
         {
             return NotFound();
         }
@@ -68,7 +68,7 @@ public sealed class DetailsModel(IJobQueue queue, JobQueries jobs, RunQueries ru
     {
         if (await queue.RetryAsync(id, Activity.Current?.Id, cancellationToken) is { } retryId)
         {
-            metrics.Queued(JobSpec.ModelOf((await queue.GetAsync(retryId, cancellationToken))?.PayloadJson));
+            metrics.Queued(JobSpec.ModelOf((await jobs.GetAsync(retryId, cancellationToken))?.PayloadJson));
             await worker.WakeAsync(cancellationToken);
             StatusMessage = $"Job #{id} queued again as job #{retryId}.";
             return Redirect($"/jobs/{retryId}");

@@ -38,7 +38,7 @@ public abstract class JobQueueFacts(Backend backend)
         Assert.Null(none);
         Assert.Equal(1, a.Attempt);
         Assert.NotEqual(a.ClaimToken, b.ClaimToken);
-        var row = await db.Queue.GetAsync(a.Id);
+        var row = await db.Jobs.GetAsync(a.Id);
         Assert.Equal(JobStatus.Running, row!.Status);
         Assert.Equal("a", row.ClaimedBy);
         Assert.Equal(db.Queue.Now + (long)db.Options.LeaseDuration.TotalMilliseconds, row.LeaseExpiresAt);
@@ -73,13 +73,13 @@ public abstract class JobQueueFacts(Backend backend)
         Assert.False(await db.Queue.SucceedAsync(stale));
         Assert.Equal(FailOutcome.Lost, await db.Queue.FailAsync(stale, "stale failure", transient: false));
         Assert.Equal(RenewOutcome.Lost, await db.Queue.RenewAsync(stale));
-        var row = await db.Queue.GetAsync(stale.Id);
+        var row = await db.Jobs.GetAsync(stale.Id);
         Assert.Equal(JobStatus.Running, row!.Status);
         Assert.Equal(fresh.ClaimToken, row.ClaimToken);
         Assert.Null(row.ErrorMessage);
 
         Assert.True(await db.Queue.SucceedAsync(fresh));
-        Assert.Equal(JobStatus.Succeeded, (await db.Queue.GetAsync(stale.Id))!.Status);
+        Assert.Equal(JobStatus.Succeeded, (await db.Jobs.GetAsync(stale.Id))!.Status);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract class JobQueueFacts(Backend backend)
         Assert.True(await db.Queue.SucceedAsync(slow));
         Assert.Null(await db.Queue.ClaimAsync("late"));
 
-        var row = await db.Queue.GetAsync(slow.Id);
+        var row = await db.Jobs.GetAsync(slow.Id);
         Assert.Equal(JobStatus.Succeeded, row!.Status);
         Assert.Equal(1, row.Attempt);
         Assert.False(await db.Queue.SucceedAsync(slow)); // and a repeat of the same write changes nothing either
@@ -112,7 +112,7 @@ public abstract class JobQueueFacts(Backend backend)
         var failed = await db.Queue.FailLostJobsAsync();
 
         Assert.Equal([id], failed);
-        var row = await db.Queue.GetAsync(id);
+        var row = await db.Jobs.GetAsync(id);
         Assert.Equal(JobStatus.Failed, row!.Status);
         Assert.StartsWith("Worker lost", row.ErrorMessage, StringComparison.Ordinal);
     }
@@ -129,7 +129,7 @@ public abstract class JobQueueFacts(Backend backend)
             var claim = (await db.Queue.ClaimAsync("w"))!;
             Assert.Equal(attempt, claim.Attempt);
             Assert.Equal(FailOutcome.WillRetry, await db.Queue.FailAsync(claim, "rate limited", transient: true));
-            var row = (await db.Queue.GetAsync(id))!;
+            var row = (await db.Jobs.GetAsync(id))!;
             Assert.Equal(JobStatus.Queued, row.Status);
             delays.Add(row.RunAfter - db.Queue.Now);
 
@@ -145,7 +145,7 @@ public abstract class JobQueueFacts(Backend backend)
 
         var last = (await db.Queue.ClaimAsync("w"))!;
         Assert.Equal(FailOutcome.Failed, await db.Queue.FailAsync(last, "rate limited", transient: true));
-        var final = (await db.Queue.GetAsync(id))!;
+        var final = (await db.Jobs.GetAsync(id))!;
         Assert.Equal(JobStatus.Failed, final.Status);
         Assert.Equal("rate limited (gave up after 4 attempts)", final.ErrorMessage);
     }
@@ -159,7 +159,7 @@ public abstract class JobQueueFacts(Backend backend)
 
         await db.Queue.FailAsync(claim, "429", transient: true, retryAfterHint: TimeSpan.FromSeconds(90));
 
-        Assert.Equal(90_000, (await db.Queue.GetAsync(id))!.RunAfter - db.Queue.Now);
+        Assert.Equal(90_000, (await db.Jobs.GetAsync(id))!.RunAfter - db.Queue.Now);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public abstract class JobQueueFacts(Backend backend)
 
         Assert.Equal(FailOutcome.Failed, await db.Queue.FailAsync(claim, "Your request was rejected by the safety system.", transient: false));
 
-        var row = (await db.Queue.GetAsync(id))!;
+        var row = (await db.Jobs.GetAsync(id))!;
         Assert.Equal(JobStatus.Failed, row.Status);
         Assert.Equal(1, row.Attempt);
         Assert.Equal("Your request was rejected by the safety system.", row.ErrorMessage);
@@ -187,7 +187,7 @@ public abstract class JobQueueFacts(Backend backend)
         Assert.Equal(CancelOutcome.Canceled, await db.Queue.CancelAsync(id));
 
         Assert.Null(await db.Queue.ClaimAsync("w"));
-        Assert.Equal(JobStatus.Canceled, (await db.Queue.GetAsync(id))!.Status);
+        Assert.Equal(JobStatus.Canceled, (await db.Jobs.GetAsync(id))!.Status);
         Assert.Equal(CancelOutcome.AlreadyFinished, await db.Queue.CancelAsync(id));
         Assert.Equal(CancelOutcome.NotFound, await db.Queue.CancelAsync(id + 100));
     }
@@ -200,11 +200,11 @@ public abstract class JobQueueFacts(Backend backend)
         var claim = (await db.Queue.ClaimAsync("w"))!;
 
         Assert.Equal(CancelOutcome.CancelRequested, await db.Queue.CancelAsync(id));
-        Assert.Equal(JobStatus.Running, (await db.Queue.GetAsync(id))!.Status);
+        Assert.Equal(JobStatus.Running, (await db.Jobs.GetAsync(id))!.Status);
         Assert.Equal(RenewOutcome.CancelRequested, await db.Queue.RenewAsync(claim));
 
         await db.Database.WriteAsync((c, t) => db.Queue.MarkCanceledAsync(c, t, claim, "Canceled by request while running."));
-        Assert.Equal(JobStatus.Canceled, (await db.Queue.GetAsync(id))!.Status);
+        Assert.Equal(JobStatus.Canceled, (await db.Jobs.GetAsync(id))!.Status);
     }
 
     [Fact]
@@ -223,7 +223,7 @@ public abstract class JobQueueFacts(Backend backend)
         Assert.Equal(0, await db.Queue.RequeueExpiredAsync());
         Assert.Equal([id], await db.Queue.FailLostJobsAsync());
 
-        var row = (await db.Queue.GetAsync(id))!;
+        var row = (await db.Jobs.GetAsync(id))!;
         Assert.Equal(JobStatus.Canceled, row.Status);
         Assert.StartsWith("Canceled by request", row.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal("canceled", await db.ScalarAsync<string>("SELECT status FROM runs WHERE job_id = @id", new { id }));
@@ -239,12 +239,12 @@ public abstract class JobQueueFacts(Backend backend)
 
         var retryId = await db.Queue.RetryAsync(id);
 
-        var retry = (await db.Queue.GetAsync(retryId!.Value))!;
+        var retry = (await db.Jobs.GetAsync(retryId!.Value))!;
         Assert.Equal(JobStatus.Queued, retry.Status);
         Assert.Equal(id, retry.RetryOfJobId);
         Assert.Equal(0, retry.Attempt);
-        Assert.Equal((await db.Queue.GetAsync(id))!.PayloadJson, retry.PayloadJson);
-        Assert.Equal(JobStatus.Failed, (await db.Queue.GetAsync(id))!.Status); // the history stays
+        Assert.Equal((await db.Jobs.GetAsync(id))!.PayloadJson, retry.PayloadJson);
+        Assert.Equal(JobStatus.Failed, (await db.Jobs.GetAsync(id))!.Status); // the history stays
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public abstract class JobQueueFacts(Backend backend)
 
         Assert.True(await db.Database.WriteAsync((c, t) => db.Queue.ReleaseAsync(c, t, claim)));
 
-        var row = (await db.Queue.GetAsync(id))!;
+        var row = (await db.Jobs.GetAsync(id))!;
         Assert.Equal(JobStatus.Queued, row.Status);
         Assert.Equal(0, row.Attempt);
         Assert.Null(row.ClaimToken);
@@ -283,7 +283,7 @@ public abstract class JobQueueFacts(Backend backend)
 
         Assert.True(await db.Queue.IsPausedAsync());
         Assert.Null(await db.Queue.ClaimAsync("w"));
-        Assert.Equal(JobStatus.Queued, (await db.Queue.GetAsync(id))!.Status);
+        Assert.Equal(JobStatus.Queued, (await db.Jobs.GetAsync(id))!.Status);
 
         await db.Queue.SetPausedAsync(false, "test");
 
@@ -306,10 +306,10 @@ public abstract class JobQueueFacts(Backend backend)
         var requeued = await db.Queue.RequeueExpiredAsync();
 
         Assert.Equal(2, requeued);
-        Assert.Equal(JobStatus.Queued, (await db.Queue.GetAsync(first))!.Status);
-        Assert.Equal(JobStatus.Queued, (await db.Queue.GetAsync(second))!.Status);
-        Assert.Null((await db.Queue.GetAsync(first))!.ClaimToken);
-        Assert.Equal(JobStatus.Running, (await db.Queue.GetAsync(live))!.Status);
+        Assert.Equal(JobStatus.Queued, (await db.Jobs.GetAsync(first))!.Status);
+        Assert.Equal(JobStatus.Queued, (await db.Jobs.GetAsync(second))!.Status);
+        Assert.Null((await db.Jobs.GetAsync(first))!.ClaimToken);
+        Assert.Equal(JobStatus.Running, (await db.Jobs.GetAsync(live))!.Status);
         Assert.Equal(0, await db.Queue.RequeueExpiredAsync());
     }
 }

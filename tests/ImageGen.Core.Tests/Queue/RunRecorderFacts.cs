@@ -39,7 +39,7 @@ public abstract class RunRecorderFacts(Backend backend)
         // The run keeps the whole spec it was made with, read back typed.
         Assert.Equal(payload.ToJson(), JobSpec.ForRun(await db.ScalarAsync<string>("SELECT settings_json FROM runs"), "other", "other").ToJson());
         Assert.Equal(RunFinish.Succeeded, await db.Runs.FinishAsync(claim, run.RunId, new RunOutcome.Succeeded([Image])));
-        Assert.Equal(JobStatus.Succeeded, (await db.Queue.GetAsync(claim.Id))!.Status);
+        Assert.Equal(JobStatus.Succeeded, (await db.Jobs.GetAsync(claim.Id))!.Status);
         Assert.Equal(RunStatus.Succeeded, await db.ScalarAsync<string>("SELECT status FROM runs"));
         Assert.Equal(Image.ThumbnailPath, await db.ScalarAsync<string>("SELECT thumbnail_path FROM run_images"));
         Assert.Equal("review", await db.ScalarAsync<string>("SELECT status FROM work_items WHERE id = @itemId", new { itemId }));
@@ -118,7 +118,7 @@ public abstract class RunRecorderFacts(Backend backend)
         var second = (await db.Queue.ClaimAsync("w"))!;
         var r2 = (await db.Runs.StartAsync(second, payload))!.RunId;
         Assert.Equal(RunFinish.Released, await db.Runs.FinishAsync(second, r2, new RunOutcome.Released("shutdown")));
-        Assert.Equal(1, (await db.Queue.GetAsync(second.Id))!.Attempt); // a release spends no attempt
+        Assert.Equal(1, (await db.Jobs.GetAsync(second.Id))!.Attempt); // a release spends no attempt
 
         var third = (await db.Queue.ClaimAsync("w"))!;
         var r3 = (await db.Runs.StartAsync(third, payload))!.RunId;
@@ -127,7 +127,7 @@ public abstract class RunRecorderFacts(Backend backend)
         var statuses = await db.Database.ReadAsync(async c => (await Dapper.SqlMapper.QueryAsync<(string Status, string Error)>(c,
             "SELECT status, error_message FROM runs ORDER BY id")).ToList());
         Assert.Equal([(RunStatus.Failed, "busy provider"), (RunStatus.Canceled, "shutdown"), (RunStatus.Canceled, "Canceled by request while running.")], statuses);
-        Assert.Equal(JobStatus.Canceled, (await db.Queue.GetAsync(third.Id))!.Status);
+        Assert.Equal(JobStatus.Canceled, (await db.Jobs.GetAsync(third.Id))!.Status);
     }
 
     /// <summary>
@@ -156,7 +156,7 @@ public abstract class RunRecorderFacts(Backend backend)
 
         Assert.Equal([third.Id], await db.Queue.FailLostJobsAsync());
 
-        var job = (await db.Queue.GetAsync(third.Id))!;
+        var job = (await db.Jobs.GetAsync(third.Id))!;
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Equal(
             "Worker lost: the lease of attempt 3 of 3 expired without the job finishing (the worker process was killed, froze, "
@@ -181,7 +181,7 @@ public abstract class RunRecorderFacts(Backend backend)
         Assert.Equal(
             "Worker lost: the lease of attempt 2 of 2 expired without the job finishing (the worker process was killed, froze, "
             + "or could not write to the database). Attempt 1: no run was recorded.",
-            (await db.Queue.GetAsync(second.Id))!.ErrorMessage);
+            (await db.Jobs.GetAsync(second.Id))!.ErrorMessage);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class StoreCopyFacts
             await jobs.ListAsync(null, null), await jobs.ListAsync(JobStatus.Failed, null), await jobs.ActiveForWorkItemAsync(1),
             await new DashboardQueries(db.Database).GetCountsAsync(), await new DashboardQueries(db.Database).GetRecentJobsAsync(10),
             await new ComparisonStore(db.Database, db.Time).GetStateAsync(1),
-            await db.Queue.IsPausedAsync(), await db.Queue.QueueSnapshotAsync(),
+            await db.Queue.IsPausedAsync(), await jobs.QueueSnapshotAsync(),
             await runs.CandidatesAsync(1, null, false, byBrandScore: true), await runs.CandidatesAsync(1, ImageGen.Core.BrandCheck.BrandVerdict.Fail, false, byBrandScore: false),
             await new ImageGen.Core.Storage.BrandInsights(db.Database).ForBrandAsync(1),
             await search.SearchAsync(new SearchQuery(null, null, null, null, false, "brand", 0) { Brand = ImageGen.Core.BrandCheck.BrandVerdict.Pass }),
