@@ -33,6 +33,8 @@ public static class WebServiceExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<LiveChanges>());
         builder.Services.AddScoped<JobSubmitter>();
         builder.Services.AddScoped<AssetUploader>();
+        builder.Services.AddSingleton<Pages.WorkItems.WorkItemPage>();
+        builder.Services.AddScoped<Pages.WorkItems.WorkItemActions>();
 #pragma warning disable EXTEXP0001
         builder.Services.AddHttpClient<WorkerClient>(client =>
             {
