@@ -5,7 +5,8 @@ namespace ImageGen.Core.Generation;
 
 /// <summary>
 /// Records what one attempt of a generate job did: a run row for the claim, then one outcome written together with the
-/// job's own status in one transaction fenced by the claim token. Implemented per backend (<c>Storage/*/</c>).
+/// job's own status in one transaction fenced by the claim token. Implemented once, for both backends, in
+/// <c>Storage/Sql/SqlRunRecorder.cs</c>.
 /// </summary>
 public interface IRunRecorder
 {

@@ -4,7 +4,8 @@ namespace ImageGen.Core.Queue;
 /// The job queue as the web app and the worker see it, whatever stores it (docs/QUEUE.md): a claim hands out a lease and a
 /// claim token, and every later write about the job is fenced by that token, so a worker whose lease was taken over
 /// changes nothing. Recording a run's outcome together with its job is <see cref="Generation.IRunRecorder"/>'s.
-/// Implemented per backend in <c>Storage/Sqlite/</c> and <c>Storage/Postgres/</c>.
+/// Implemented once, for both backends, in <c>Storage/Sql/SqlJobQueue.cs</c> (SQL both speak); <c>Storage/Sqlite/</c> and
+/// <c>Storage/Postgres/</c> add only how the next job is picked and locked and how workers hear of new ones.
 /// </summary>
 public interface IJobQueue
 {
