@@ -58,7 +58,7 @@ public sealed partial class IndexDocFacts
         using var db = await TestDatabase.CreateAsync(Backend.Sqlite);
         var names = await db.Database.ReadAsync(c => c.QueryAsync<(string Name, string Table, string Sql)>(
             "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'"));
-        var actual = new Dictionary<string, string>(StringComparer.Ordinal);
+        var created = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, table, sql) in names)
         {
             var info = await db.Database.ReadAsync(c => c.QueryAsync<(long Seqno, long Cid, string? Name, long Desc, string Coll, long Key)>(
@@ -68,11 +68,11 @@ public sealed partial class IndexDocFacts
                 $"SELECT \"unique\", partial FROM pragma_index_list('{table}') WHERE name = @name", new { name }));
             var firstColumn = info.Where(i => i.Key == 1).OrderBy(i => i.Seqno).First().Name;
             var where = partial == 0 ? "" : sql.EndsWith($"WHERE {firstColumn} IS NOT NULL", StringComparison.Ordinal) ? " where not null" : $" where ({sql})";
-            actual[name] = (unique == 1 ? "unique " : "") + $"{table}({columns})" + where;
+            created[name] = (unique == 1 ? "unique " : "") + $"{table}({columns})" + where;
         }
 
         var documented = DocIndexes().Where(i => i.SqliteMigration is not null).ToDictionary(i => i.Name, i => i.Sqlite, StringComparer.Ordinal);
-        Assert.Equal(actual.OrderBy(p => p.Key), documented.OrderBy(p => p.Key));
+        Assert.Equal(created.OrderBy(p => p.Key), documented.OrderBy(p => p.Key));
         AssertMigrations(SqliteMigrator.Migrations, DocIndexes().ToDictionary(i => i.Name, i => i.SqliteMigration), "SQLite");
     }
 
@@ -84,7 +84,7 @@ public sealed partial class IndexDocFacts
             SELECT i.indexdef FROM pg_indexes i
             WHERE i.schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)
             """));
-        var actual = new Dictionary<string, string>(StringComparer.Ordinal);
+        var created = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
             var m = PostgresIndexDef().Match(definition);
@@ -102,11 +102,11 @@ public sealed partial class IndexDocFacts
                 var w when w == $"{columns} IS NOT NULL" => " where not null",
                 var w => $" where ({w})",
             };
-            actual[m.Groups["name"].Value] = (m.Groups["unique"].Success ? "unique " : "") + method + $"{m.Groups["table"].Value}({columns})" + where;
+            created[m.Groups["name"].Value] = (m.Groups["unique"].Success ? "unique " : "") + method + $"{m.Groups["table"].Value}({columns})" + where;
         }
 
         var documented = DocIndexes().Where(i => i.PostgresMigration is not null).ToDictionary(i => i.Name, i => i.Postgres, StringComparer.Ordinal);
-        Assert.Equal(actual.OrderBy(p => p.Key), documented.OrderBy(p => p.Key));
+        Assert.Equal(created.OrderBy(p => p.Key), documented.OrderBy(p => p.Key));
         AssertMigrations(PostgresDatabase.Migrations, DocIndexes().ToDictionary(i => i.Name, i => i.PostgresMigration), "PostgreSQL");
     }
 
