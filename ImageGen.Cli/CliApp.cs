@@ -8,7 +8,8 @@ namespace ImageGen.Cli;
 
 /// <summary>
 /// The <c>imagegen</c> command line. Exit codes (see <see cref="ExitCodes"/>): 0 success, 2 usage error,
-/// 3 permanent provider error, 4 transient error, 130 canceled. Results go to stdout, diagnostics to stderr.
+/// 3 permanent provider error, 4 transient error, 5 worker gone (<see cref="WorkerWatch"/>), 130 canceled.
+/// Results go to stdout, diagnostics to stderr.
 /// </summary>
 public static class CliApp
 {

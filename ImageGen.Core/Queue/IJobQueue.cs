@@ -4,7 +4,7 @@ namespace ImageGen.Core.Queue;
 /// The job queue as the web app and the worker see it, whatever stores it (docs/QUEUE.md): a claim hands out a lease and a
 /// claim token, and every later write about the job is fenced by that token, so a worker whose lease was taken over
 /// changes nothing. Only the queue's own verbs are here: recording a run's outcome together with its job is
-/// <see cref="Generation.IRunRecorder"/>'s, and the reads the pages and gauges need are <see cref="JobQueries"/>'.
+/// <see cref="Generation.IRunRecorder"/>'s, and the reads the pages and gauges need are <c>Storage.JobQueries</c>'.
 /// Implemented once, in the SQL both backends speak (<c>Storage/Sql/SqlJobQueue.cs</c>); <c>Storage/Sqlite/</c> and
 /// <c>Storage/Postgres/</c> add only how a job is claimed and how workers hear of one.
 /// </summary>

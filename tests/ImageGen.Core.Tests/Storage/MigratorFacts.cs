@@ -18,7 +18,8 @@ public sealed class MigratorFacts
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))).ToHashSet();
         Assert.Superset(new HashSet<string> { "brands", "projects", "work_items", "jobs", "runs", "run_images" }, tables);
 
-        // Each index the seed requires: table, columns in order (with DESC where it says so), uniqueness.
+        // Every index of docs/ARCHITECTURE.md's table on SQLite: table, columns in order (with DESC where it says so),
+        // uniqueness (IndexDocFacts holds the doc's table itself to both backends).
         (string Index, string Table, string Columns, bool Unique)[] required =
         [
             ("ux_brands_slug", "brands", "slug", true),
@@ -26,10 +27,27 @@ public sealed class MigratorFacts
             ("ux_work_items_project_slug", "work_items", "project_id,slug", true),
             ("ix_jobs_status_created", "jobs", "status,created_at", false),
             ("ix_jobs_work_item_created", "jobs", "work_item_id,created_at DESC", false),
+            ("ux_jobs_idempotency_key", "jobs", "idempotency_key", true),
+            ("ix_jobs_claim", "jobs", "status,run_after,id", false),
+            ("ix_jobs_lease", "jobs", "status,lease_expires_at", false),
             ("ix_runs_work_item_created", "runs", "work_item_id,created_at DESC", false),
+            ("ix_runs_job", "runs", "job_id", false),
             ("ix_run_images_run_created", "run_images", "run_id,created_at", false),
+            ("ix_jobs_status_id", "jobs", "status,id", false),                             // 0002: keyset-paged job lists
+            ("ix_jobs_updated", "jobs", "updated_at", false),                              // 0002: the live change marker
+            ("ix_work_items_project_id", "work_items", "project_id,id", false),            // 0002: a project's items, paged
+            ("ix_comparisons_work_item", "comparisons", "work_item_id,created_at", false), // 0004
+            ("ix_finals_work_item", "finals", "work_item_id,created_at DESC", false),      // 0005
+            ("ux_brand_revisions_brand_revision", "brand_revisions", "brand_id,revision", true), // 0007
             ("ix_run_images_score", "run_images", "score", false),      // 0009: search sorted by score
             ("ix_run_images_starred", "run_images", "starred", false),  // 0009: search sorted by star
+            ("ix_assets_brand", "assets", "brand_id,id", false),                           // 0010
+            ("ix_assets_work_item", "assets", "work_item_id,id", false),                   // 0010
+            ("ix_assets_sha256", "assets", "sha256", false),                               // 0010
+            ("ux_work_item_references", "work_item_references", "work_item_id,asset_id", true), // 0010
+            ("ix_work_item_references_asset", "work_item_references", "asset_id", false),  // 0010
+            ("ix_run_images_brand_score", "run_images", "brand_score", false),             // 0012: search by brand score
+            ("ix_run_images_brand_verdict", "run_images", "brand_verdict,id", false),      // 0012: search by verdict
             ("ix_runs_model", "runs", "model", false),                  // 0014: search filtered by model
         ];
         foreach (var (index, table, columns, unique) in required)
@@ -43,6 +61,10 @@ public sealed class MigratorFacts
             var isUnique = await db.ScalarAsync<long>($"SELECT \"unique\" FROM pragma_index_list('{table}') WHERE name = @index", new { index });
             Assert.Equal(unique, isUnique == 1);
         }
+
+        var indexes = await db.Database.ReadAsync(c => c.QueryAsync<string>(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%' ORDER BY name"));
+        Assert.Equal(required.Select(r => r.Index).Order(StringComparer.Ordinal), indexes);
 
         Assert.Equal(SqliteMigrator.LatestVersion, await db.ScalarAsync<int>("PRAGMA user_version"));
         Assert.Equal("wal", await db.ScalarAsync<string>("PRAGMA journal_mode"));
