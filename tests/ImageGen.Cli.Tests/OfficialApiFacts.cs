@@ -124,7 +124,7 @@ public sealed class OfficialApiFacts : IDisposable
         var result = await RunAsync(new() { ["IMAGEGEN_A1111_BASE_URL"] = "http://127.0.0.1:9", ["IMAGEGEN_A1111_AUTH"] = "wonder-land-42-no-user" }, "a1111/default");
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
-        Assert.Contains("IMAGEGEN_A1111_AUTH must be user:password", CliError.TryParse(result.StandardOutput)!.Message, StringComparison.Ordinal);
+        Assert.Contains("IMAGEGEN_A1111_AUTH is not valid: it must be user:password", CliError.TryParse(result.StandardOutput)!.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wonder-land-42", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
     }
 

@@ -35,7 +35,7 @@ public sealed class RunView
     public string? JobStatus { get; init; }
 
     /// <summary>What the provider said: the size sent, request ids, model version, usage, the seed note.</summary>
-    public RunFacts? Facts => RunFacts.FromJson(ProviderJson);
+    public RunFacts? Facts => field ??= RunFacts.FromJson(ProviderJson);
 
     public List<RunImageView> Images { get; } = [];
 }

@@ -73,6 +73,22 @@ public sealed class LayerFacts
         Assert.True(result.IsSuccessful, $"Outside Storage: {Describe(result, ["Dapper", "Npgsql", "Microsoft.Data.Sqlite", "System.Data"])}");
     }
 
+    [Fact]
+    public void ArchitectureMd_NamesTheLayers_InThisOrder()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "ARCHITECTURE.md"));
+        var start = doc.IndexOf("## Layers", StringComparison.Ordinal);
+        Assert.True(start >= 0, "ARCHITECTURE.md has no \"## Layers\" section.");
+        var section = doc[start..doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
+        var paragraph = section[..section.IndexOf("LayerFacts", StringComparison.Ordinal)];
+        // Each layer by its last name (the root as `ImageGen.Core`), in the order the test holds.
+        var positions = Layers.Select(l => (Layer: l, At: l == Root
+            ? paragraph.IndexOf("`ImageGen.Core`", StringComparison.Ordinal)
+            : paragraph.IndexOf(l[(Root.Length + 1)..], StringComparison.Ordinal))).ToList();
+        Assert.All(positions, p => Assert.True(p.At >= 0, $"The Layers section does not name {p.Layer}."));
+        Assert.Equal(positions.Select(p => p.Layer), positions.OrderBy(p => p.At).Select(p => p.Layer));
+    }
+
     /// <summary>The failing types and, for each, the namespaces of the rule it uses.</summary>
     private static string Describe(NetArchTest.Rules.TestResult result, string[] forbidden) =>
         string.Join("; ", (result.FailingTypes ?? []).Select(t => t.FullName ?? t.Name).Order());
