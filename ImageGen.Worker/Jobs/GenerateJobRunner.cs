@@ -151,11 +151,19 @@ public sealed partial class GenerateJobRunner(
             }
             return context;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (StorageTrouble.From(e) is not null || e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
+            // Expected: the database is busy, full or unreachable, or the revision's stored asset list is damaged.
             LogBrandRulesUnread(logger, e, job.Id);
             var why = StorageTrouble.From(e)?.Message ?? e.Message;
             return BrandCheckContext.Unreadable($"The brand's rules could not be read: {why}", spec.Origin?.BrandRevisionId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A fault in ImageGen itself: the images are still kept, but the record and the log say it was a fault, not the brand.
+            LogBrandCheckFault(logger, e, job.Id);
+            return BrandCheckContext.Unreadable(
+                $"The brand check failed with an internal error ({e.GetType().Name}); the images were kept and the error logged.", spec.Origin?.BrandRevisionId);
         }
     }
 
@@ -295,6 +303,9 @@ public sealed partial class GenerateJobRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: the brand's rules could not be read; its candidates are recorded as not checked")]
     private static partial void LogBrandRulesUnread(ILogger logger, Exception exception, long jobId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: the brand check could not be prepared because of an internal error; its candidates are recorded as not checked")]
+    private static partial void LogBrandCheckFault(ILogger logger, Exception exception, long jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: brand check: {Problem}")]
     private static partial void LogBrandLogoProblem(ILogger logger, long jobId, string problem);

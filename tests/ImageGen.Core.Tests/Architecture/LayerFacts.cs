@@ -1,4 +1,5 @@
 using System.Reflection;
+using ImageGen.Testing;
 using NetArchTest.Rules;
 
 namespace ImageGen.Core.Tests.Architecture;
