@@ -28,6 +28,8 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
             throw ImageGenException.Usage(string.Join(" ", problems.Select(p => p.Message)));
         }
         var (references, source, mask) = LoadInputs(spec, inputFolder ?? Directory.GetCurrentDirectory());
+        // Pinned to the files as read, before any is shrunk for the model: the echo names the file, not the copy sent.
+        var ran = Pinned(spec, references, source, mask);
         if (model.Info.Capabilities.MaxInputPixels is { } maxPixels)
         {
             // Only what the model reads is sent (and recorded as sent); a masked source keeps the mask's size.
@@ -87,7 +89,7 @@ public sealed class ImageGenerator(ModelRegistry registry, PriceTable? prices = 
         {
             Model = model.Info.Id,
             Prompt = spec.Prompt,
-            Spec = Pinned(spec, references, source, mask),
+            Spec = ran,
             Settings = new ManifestSettings(size.Width, size.Height, size.AspectRatio, format, spec.Count,
                 takesSeed ? seed : null, spec.Background, spec.Quality),
             Images = entries,

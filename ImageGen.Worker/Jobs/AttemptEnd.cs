@@ -44,7 +44,7 @@ public abstract record AttemptEnd
                 return new Failed(new RunOutcome.Failed($"imagegen did not finish within {jobTimeout.TotalSeconds:0} s and was stopped.", Transient: true));
         }
         var outcome = run.Outcome ?? throw new ArgumentException("A run that was not stopped has the CLI's outcome.", nameof(run));
-        var report = run.Report ?? CliReport.Parse(outcome.StandardOutput);
+        var report = run.Report ?? throw new ArgumentException("A run that was not stopped has the CLI's report (read once by the supervisor).", nameof(run));
         // Usage and permanent errors will fail again; anything else (transient, a crash, a signal) is worth another try.
         var transient = outcome.ExitCode is not (ExitCodes.Usage or ExitCodes.Permanent);
         if (outcome.ExitCode == ExitCodes.Success)

@@ -380,6 +380,9 @@ public sealed class OfficialApiFacts : IDisposable
         Assert.Equal($"sent at {sent[0].Width}x{sent[0].Height}, the 1 MP the model reads (the file is 2000x1500)", inputs[0].Note);
         Assert.Null(inputs[1].Note);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(large))), inputs[0].Sha256); // the file's own hash
+        // The echoed spec names the file as it is (a PNG, its own hash), not the smaller copy sent in its place.
+        var echoed = GenerateManifest.FromJson(result.StandardOutput).Spec!.References![0];
+        Assert.Equal(("png", inputs[0].Sha256), (echoed.Format, echoed.Sha256));
     }
 
     private static int FreePort()
